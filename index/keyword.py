@@ -1,0 +1,158 @@
+"""Whoosh BM25F keyword index: schema, writing passages, and scoring a question.
+
+Identifiers ("CWS/12/25", "C.CWS.182", "ST.92", "Task No. 58") are also written to an
+exact-match `ids` field in one normalised spelling, so any way a user writes them hits.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import scoring
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.query import And, Or, Query, Term
+
+from corpus.entities import id_tokens
+from corpus.model import DocumentMeta, Passage
+
+SCHEMA_VERSION = "1"
+KEYWORD_DIR = "whoosh"
+# Field weights for BM25F: a match in a heading or title says more than one in the body.
+FIELD_BOOSTS = {"title": 1.3, "heading": 1.2, "body": 1.0, "context": 0.5}
+ID_BOOST = 2.5
+
+
+def make_schema() -> Schema:
+    stemmed = StemmingAnalyzer(minsize=1)
+    return Schema(
+        passage_id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True),
+        title=TEXT(analyzer=stemmed),
+        heading=TEXT(analyzer=stemmed),
+        body=TEXT(analyzer=stemmed),
+        context=TEXT(analyzer=stemmed),
+        ids=KEYWORD(lowercase=True, commas=True, scorable=True),
+        symbol=KEYWORD(lowercase=True, commas=True),
+        session=KEYWORD(lowercase=True, commas=True),
+        year=KEYWORD(commas=True),
+        standards=KEYWORD(lowercase=True, commas=True),
+        tasks=KEYWORD(lowercase=True, commas=True),
+        kind=ID(),
+        # Unstemmed words for "did you mean": suggestions must be real words, not stems.
+        words=TEXT(analyzer=StandardAnalyzer(minsize=3), spelling=True),
+    )
+
+
+def passage_fields(passage: Passage, meta: DocumentMeta) -> dict[str, str]:
+    e = passage.entities
+    doc_sessions = {meta.session} if meta.session else set()
+    tasks = set(e.tasks) | {t for t in meta.topics if t.lower().startswith("task")}
+    return {
+        "passage_id": passage.passage_id,
+        "doc_id": passage.doc_id,
+        "title": meta.title,
+        "heading": passage.heading,
+        "body": passage.text,
+        "context": passage.context,
+        "ids": ",".join(id_tokens(e) + ([meta.symbol.lower()] if meta.symbol else [])),
+        "symbol": meta.symbol or "",
+        "session": ",".join(sorted(doc_sessions)),
+        "year": str(meta.year or ""),
+        "standards": ",".join(e.standards),
+        "tasks": ",".join(sorted(tasks)),
+        "kind": passage.kind,
+        "words": f"{meta.title}\n{passage.heading}\n{passage.text}",
+    }
+
+
+def create(directory: Path) -> whoosh_index.Index:
+    directory.mkdir(parents=True, exist_ok=True)
+    return whoosh_index.create_in(str(directory), make_schema())
+
+
+def copy_from(previous: Path, directory: Path) -> whoosh_index.Index:
+    """Start a build from the previous keyword index, so only changed documents are re-indexed."""
+    shutil.copytree(previous, directory, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
+    return whoosh_index.open_dir(str(directory))
+
+
+def open_index(directory: Path) -> whoosh_index.Index:
+    return whoosh_index.open_dir(str(directory))
+
+
+def write(
+    ix: whoosh_index.Index,
+    remove_doc_ids: Iterable[str],
+    add: Iterable[tuple[Passage, DocumentMeta]],
+) -> None:
+    writer = ix.writer(limitmb=256)
+    try:
+        for doc_id in remove_doc_ids:
+            writer.delete_by_term("doc_id", doc_id)
+        for passage, meta in add:
+            writer.add_document(**passage_fields(passage, meta))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+@dataclass(frozen=True)
+class KeywordQuery:
+    """What the question contributes to BM25F: analysed words plus exact identifiers."""
+
+    words: tuple[str, ...]
+    expansions: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+
+
+def to_whoosh(query: KeywordQuery, schema: Schema) -> Query | None:
+    clauses: list[Query] = []
+    for words, weight in ((query.words, 1.0), (query.expansions, 0.5)):
+        for field, boost in FIELD_BOOSTS.items():
+            analyzer = schema[field].analyzer
+            tokens = {t.text for w in words for t in analyzer(w)}
+            clauses += [Term(field, tok, boost=boost * weight) for tok in sorted(tokens)]
+    clauses += [Term("ids", token, boost=ID_BOOST) for token in query.ids]
+    return Or(clauses) if clauses else None
+
+
+def filter_query(filters: dict[str, str]) -> Query | None:
+    """Whoosh filter from normalised filters: session, year, standard, task, document."""
+    field_of = {"session": "session", "year": "year", "standard": "standards", "task": "tasks", "document": "symbol"}
+    terms = [Term(field_of[name], value.lower()) for name, value in filters.items() if value]
+    if not terms:
+        return None
+    return And(terms) if len(terms) > 1 else terms[0]
+
+
+def search(
+    ix: whoosh_index.Index, query: KeywordQuery, limit: int, filters: dict[str, str] | None = None
+) -> list[tuple[str, float]]:
+    """(passage_id, BM25F score), best first."""
+    whoosh_query = to_whoosh(query, ix.schema)
+    if whoosh_query is None:
+        return []
+    with ix.searcher(weighting=scoring.BM25F()) as searcher:
+        results = searcher.search(whoosh_query, limit=limit, filter=filter_query(filters or {}))
+        return [(hit["passage_id"], float(hit.score)) for hit in results]
+
+
+def suggest_spelling(ix: whoosh_index.Index, words: Sequence[str]) -> dict[str, str]:
+    """Misspelled word → best known word, for words the index has never seen."""
+    out: dict[str, str] = {}
+    with ix.searcher() as searcher:
+        corrector = searcher.corrector("words")
+        for word in words:
+            lowered = word.lower()
+            if len(lowered) < 4 or not lowered.isalpha() or searcher.doc_frequency("words", lowered):
+                continue
+            suggestions = corrector.suggest(lowered, limit=1, maxdist=2)
+            if suggestions and suggestions[0] != lowered:
+                out[word] = suggestions[0]
+    return out

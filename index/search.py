@@ -1,0 +1,143 @@
+"""Hybrid retrieval: BM25F and exact cosine, fused by reciprocal rank, over the live build."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cws.errors import InvalidFilter, ModelMismatch
+from index import keyword
+from index.embedding import Embedder
+from index.fusion import reciprocal_rank_fusion
+from index.question import AnalysedQuestion
+from index.store import StoredPassage
+from index.version import IndexVersion
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: StoredPassage
+    score: float  # fused RRF score
+    cosine: float
+    keyword_rank: int | None
+    vector_rank: int | None
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    query_vector: np.ndarray
+    version: IndexVersion
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def top_k_cosine(vectors: np.ndarray, query: np.ndarray, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
+    """Exact cosine top-k over L2-normalised rows (optionally only `rows`), best first."""
+    if rows is not None:
+        if rows.size == 0:
+            return []
+        scores = vectors[rows] @ query
+    else:
+        scores = vectors @ query
+    k = min(k, scores.shape[0])
+    if k <= 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    ids = rows[top] if rows is not None else top
+    return [(int(i), float(scores[j])) for i, j in zip(ids, top)]
+
+
+_FILTER_SQL = {
+    "session": "d.session = ?",
+    "year": "d.year = ?",
+    "document": "(d.symbol = ? collate nocase or d.doc_id = ?)",
+    "standard": "p.standards like ?",
+    "task": "(p.tasks like ? or d.topics like ?)",
+}
+
+
+def _filter_rows(version: IndexVersion, filters: dict[str, str]) -> np.ndarray | None:
+    if not filters:
+        return None
+    clauses, params = [], []
+    for name, value in filters.items():
+        if name not in _FILTER_SQL:
+            raise InvalidFilter(f"unknown filter '{name}'")
+        clauses.append(_FILTER_SQL[name])
+        if name == "year":
+            params.append(int(value))
+        elif name == "document":
+            params += [value, value]
+        elif name == "standard":
+            params.append(f'%"{value}"%')
+        elif name == "task":
+            params += [f'%"{value}"%', f'%"{value}"%']
+        else:
+            params.append(value)
+    return np.asarray(version.store.filtered_rows(" and ".join(clauses), params), dtype=np.int64)
+
+
+class HybridSearcher:
+    """Composes the keyword and the dense searcher (as pyserini's hybrid searcher does)."""
+
+    def __init__(self, embedder: Embedder, keyword_candidates: int = 50, vector_candidates: int = 50, rrf_k: int = 60) -> None:
+        self.embedder = embedder
+        self.keyword_candidates = keyword_candidates
+        self.vector_candidates = vector_candidates
+        self.rrf_k = rrf_k
+
+    def search(
+        self,
+        version: IndexVersion,
+        question: AnalysedQuestion,
+        limit: int,
+        filters: dict[str, str] | None = None,
+        mode: str = "hybrid",
+    ) -> SearchResult:
+        """`mode` is hybrid, keyword or vector (the latter two for evaluation)."""
+        if version.model != self.embedder.name or version.dimension != self.embedder.dimension:
+            raise ModelMismatch(
+                f"the live index was embedded with {version.model} ({version.dimension} dimensions) but "
+                f"the configured model is {self.embedder.name}; run 'cws index --full'"
+            )
+        filters = {k: v for k, v in (filters or {}).items() if v}
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+        query_vector = self.embedder.encode_one(question.text)
+        timings["encode"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        keyword_ids: list[str] = []
+        if mode != "vector":
+            keyword_ids = [
+                pid for pid, _ in keyword.search(
+                    version.keyword_index, question.keyword_query(), self.keyword_candidates, filters
+                )
+            ]
+        timings["keyword"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        rows = _filter_rows(version, filters)
+        vector_hits = [] if mode == "keyword" else top_k_cosine(version.vectors, query_vector, self.vector_candidates, rows)
+        vector_ids = [version.passage_ids[row] for row, _ in vector_hits]
+        timings["vector"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        fused = reciprocal_rank_fusion([keyword_ids, vector_ids], k=self.rrf_k, limit=limit)
+        timings["fusion"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        rows_wanted = [version.row_of[pid] for pid, _ in fused]
+        passages = version.store.fetch(rows_wanted)
+        keyword_rank = {pid: i + 1 for i, pid in enumerate(keyword_ids)}
+        vector_rank = {pid: i + 1 for i, pid in enumerate(vector_ids)}
+        cosines = version.vectors[rows_wanted] @ query_vector if rows_wanted else np.zeros(0)
+        hits = [
+            Hit(p, score, float(cos), keyword_rank.get(p.passage_id), vector_rank.get(p.passage_id))
+            for p, (_, score), cos in zip(passages, fused, cosines)
+        ]
+        timings["fetch"] = time.perf_counter() - clock
+        return SearchResult(hits, query_vector, version, timings)

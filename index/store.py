@@ -1,0 +1,230 @@
+"""The passage table of one build: what a search hit points at, and what a reindex reuses.
+
+Row numbers in `passages` are the rows of the build's vector matrix, so a vector hit
+maps to its passage without a lookup table on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from corpus.model import DocumentMeta, Entities, Passage, Table
+
+DB_NAME = "passages.db"
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """A passage as served: its own fields plus the document fields a citation needs."""
+
+    row: int
+    passage_id: str
+    doc_id: str
+    paragraph: str
+    heading: str
+    text: str
+    kind: str
+    context: str
+    table: Table | None
+    table_row: int | None
+    entities: Entities
+    title: str
+    symbol: str | None
+    session: str | None
+    year: int | None
+    url: str | None
+
+    @property
+    def cited_as(self) -> str:
+        return self.symbol or self.title
+
+
+def _table_json(table: Table | None) -> str | None:
+    return json.dumps({"header": table.header, "rows": table.rows}) if table else None
+
+
+def _table(raw: str | None) -> Table | None:
+    if not raw:
+        return None
+    data = json.loads(raw)
+    return Table(tuple(data["header"]), tuple(tuple(r) for r in data["rows"]))
+
+
+def passage_record(row: int, passage: Passage, content_hash: str) -> dict:
+    e = passage.entities
+    return {
+        "row": row,
+        "passage_id": passage.passage_id,
+        "doc_id": passage.doc_id,
+        "ordinal": passage.ordinal,
+        "paragraph": passage.paragraph,
+        "heading": passage.heading,
+        "context": passage.context,
+        "text": passage.text,
+        "kind": passage.kind,
+        "table_json": _table_json(passage.table),
+        "table_row": passage.row,
+        "content_hash": content_hash,
+        "standards": json.dumps(e.standards),
+        "tasks": json.dumps(e.tasks),
+        "sessions": json.dumps(e.sessions),
+        "symbols": json.dumps(e.symbols),
+        "circulars": json.dumps(e.circulars),
+        "years": json.dumps(e.years),
+    }
+
+
+def document_record(meta: DocumentMeta, fingerprint: str) -> dict:
+    return {
+        "doc_id": meta.doc_id,
+        "path": meta.path,
+        "fingerprint": fingerprint,
+        "title": meta.title,
+        "symbol": meta.symbol,
+        "session": meta.session,
+        "year": meta.year,
+        "language": meta.language,
+        "topics": json.dumps(meta.topics),
+        "url": meta.url,
+        "source": meta.source,
+    }
+
+
+def create(directory: Path, documents: Iterable[dict], passages: Iterable[dict]) -> None:
+    """Write a build's tables in one transaction."""
+    db = sqlite_utils.Database(directory / DB_NAME)
+    with db.conn:
+        db["documents"].insert_all(documents, pk="doc_id")
+        db["passages"].insert_all(passages, pk="row", batch_size=2000)
+        db["passages"].create_index(["passage_id"], unique=True)
+        db["passages"].create_index(["doc_id"])
+        db["passages"].create_index(["content_hash"])
+    db.close()
+
+
+class PassageStore:
+    """Read-only access to one build's passages; safe to share between threads."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / DB_NAME
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def query(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
+        conn = self._connect()
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
+    def count(self) -> int:
+        return self.query("select count(*) from passages")[0][0]
+
+    def passage_ids(self) -> list[str]:
+        return [r[0] for r in self.query("select passage_id from passages order by row")]
+
+    def documents(self) -> dict[str, sqlite3.Row]:
+        return {r["doc_id"]: r for r in self.query("select * from documents")}
+
+    def hashes(self) -> dict[str, int]:
+        """content_hash → row, to reuse the vectors of unchanged passages."""
+        return {r[0]: r[1] for r in self.query("select content_hash, row from passages")}
+
+    def rows_for_docs(self, doc_ids: Sequence[str]) -> list[sqlite3.Row]:
+        out: list[sqlite3.Row] = []
+        for start in range(0, len(doc_ids), 500):
+            chunk = list(doc_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            out += self.query(f"select * from passages where doc_id in ({marks}) order by row", chunk)
+        return out
+
+    def fetch(self, rows: Sequence[int]) -> list[StoredPassage]:
+        """Passages by vector row, in the order asked."""
+        if not rows:
+            return []
+        marks = ",".join("?" * len(rows))
+        found = self.query(
+            "select p.*, d.title, d.symbol, d.session, d.year, d.url from passages p "
+            f"join documents d on d.doc_id = p.doc_id where p.row in ({marks})",
+            list(rows),
+        )
+        by_row = {r["row"]: _stored(r) for r in found}
+        return [by_row[r] for r in rows if r in by_row]
+
+    def filtered_rows(self, where: str, params: Sequence) -> list[int]:
+        return [
+            r[0]
+            for r in self.query(
+                "select p.row from passages p join documents d on d.doc_id = p.doc_id "
+                f"where {where} order by p.row",
+                params,
+            )
+        ]
+
+
+def _entities(r: sqlite3.Row) -> Entities:
+    return Entities(
+        **{f: tuple(json.loads(r[f])) for f in ("standards", "tasks", "sessions", "symbols", "circulars", "years")}
+    )
+
+
+def _stored(r: sqlite3.Row) -> StoredPassage:
+    return StoredPassage(
+        row=r["row"],
+        passage_id=r["passage_id"],
+        doc_id=r["doc_id"],
+        paragraph=r["paragraph"],
+        heading=r["heading"],
+        text=r["text"],
+        kind=r["kind"],
+        context=r["context"],
+        table=_table(r["table_json"]),
+        table_row=r["table_row"],
+        entities=_entities(r),
+        title=r["title"],
+        symbol=r["symbol"],
+        session=r["session"],
+        year=r["year"],
+        url=r["url"],
+    )
+
+
+def row_to_passage(r: sqlite3.Row) -> Passage:
+    """Rebuild a Passage from a previous build, to carry an unchanged document forward."""
+    return Passage(
+        passage_id=r["passage_id"],
+        doc_id=r["doc_id"],
+        ordinal=r["ordinal"],
+        paragraph=r["paragraph"],
+        heading=r["heading"],
+        text=r["text"],
+        kind=r["kind"],
+        table=_table(r["table_json"]),
+        row=r["table_row"],
+        context=r["context"],
+        entities=_entities(r),
+    )
+
+
+def row_to_meta(r: sqlite3.Row) -> DocumentMeta:
+    return DocumentMeta(
+        doc_id=r["doc_id"],
+        path=r["path"],
+        title=r["title"],
+        symbol=r["symbol"],
+        session=r["session"],
+        year=r["year"],
+        language=r["language"],
+        topics=tuple(json.loads(r["topics"] or "[]")),
+        url=r["url"],
+        source=r["source"],
+    )
