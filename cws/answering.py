@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import asdict, dataclass, field
 
 from config.settings import Settings
 from corpus.entities import normalize_session, normalize_standard, normalize_task
 from cws.errors import InvalidFilter
-from cws.extract import compose_answer, question_stems, rank_candidates
+from cws.extract import Candidate
+from cws.extract import compose_answer, rank_candidates, referenced_paragraphs, wanted_from
 from cws.text import highlight, window
 from index.embedding import Embedder, get_embedder
 from index.keyword import suggest_spelling
 from index.question import analyse
-from index.search import HybridSearcher, Hit
+from index.search import Hit, HybridSearcher
 from index.version import LiveIndex
 
 log = logging.getLogger(__name__)
@@ -128,17 +130,19 @@ class AnswerEngine:
         clean_filters = normalise_filters(filters)
         version = self.live.current()
         analysed = analyse(question)
-        config = self.settings
-        result = self.searcher().search(version, analysed, max(config.search.top_k, config.answer.passages_considered), clean_filters, mode)
-        wanted = question_stems(analysed)
-        timings = dict(result.timings)
-
         misspelled = suggest_spelling(version.keyword_index, analysed.words)
         did_you_mean = None
         if misspelled:
+            # Search for what the user meant; the answer says which spelling was used.
             did_you_mean = question
             for wrong, right in misspelled.items():
-                did_you_mean = did_you_mean.replace(wrong, right)
+                did_you_mean = re.sub(rf"\b{re.escape(wrong)}\b", right, did_you_mean)
+            analysed = analyse(did_you_mean)
+        config = self.settings
+        limit = max(config.search.top_k, config.answer.passages_considered)
+        result = self.searcher().search(version, analysed, limit, clean_filters, mode)
+        wanted = wanted_from(analysed).keys
+        timings = dict(result.timings)
 
         clock = time.perf_counter()
         considered = result.hits[: config.answer.passages_considered]
@@ -148,12 +152,31 @@ class AnswerEngine:
             log.info("no relevant passage for %r (best cosine %.2f)", question, max((h.cosine for h in result.hits), default=0))
             return Answer(question, NOTHING_FOUND, False, [], did_you_mean, version.name, timings)
         candidates = rank_candidates(analysed, considered, result.query_vector, self.embedder)
+        pointed = self._pointed_to(candidates[0], version, result.query_vector) if candidates else []
+        if pointed:
+            candidates = rank_candidates(analysed, considered + pointed, result.query_vector, self.embedder)
         text, best = compose_answer(candidates, wanted, config.answer.max_chars)
-        ordered = [best.hit] + [h for h in result.hits if h is not best.hit]
+        supporting = [h for h in result.hits if h is not best.hit and self._supports(h)]
+        ordered = [best.hit] + supporting
         sources = [_source(h, wanted, best.text if h is best.hit else "") for h in ordered[: config.search.top_k]]
         timings["answer"] = time.perf_counter() - clock
         timings["total"] = time.perf_counter() - started
         return Answer(question, text, True, sources, did_you_mean, version.name, timings)
+
+    @staticmethod
+    def _pointed_to(best: "Candidate", version, query_vector) -> list[Hit]:  # type: ignore[no-untyped-def]
+        """Paragraphs the best sentence refers to ("as referred to in paragraph 16 above")."""
+        hits = []
+        for number in referenced_paragraphs(best.text):
+            passage = version.store.find_paragraph(best.hit.passage.doc_id, number)
+            if passage is not None and passage.passage_id != best.hit.passage.passage_id:
+                cosine = float(version.vectors[passage.row] @ query_vector)
+                hits.append(Hit(passage, best.hit.score, cosine, None, None))
+        return hits
+
+    def _supports(self, hit: Hit) -> bool:
+        """A source worth showing: a strong keyword match or close in meaning, not fusion filler."""
+        return (hit.keyword_rank is not None and hit.keyword_rank <= 10) or hit.cosine >= self.settings.answer.min_similarity
 
     def retrieve(self, question: str, mode: str = "hybrid", limit: int = 5) -> list[str]:
         """Passage texts in retrieval order, before answer selection (for evaluation)."""

@@ -15,7 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
-from whoosh.query import And, Or, Query, Term
+from whoosh.query import And, Or, Phrase, Query, Term
 
 from corpus.entities import id_tokens
 from corpus.model import DocumentMeta, Passage
@@ -25,6 +25,7 @@ KEYWORD_DIR = "whoosh"
 # Field weights for BM25F: a match in a heading or title says more than one in the body.
 FIELD_BOOSTS = {"title": 1.3, "heading": 1.2, "body": 1.0, "context": 0.5}
 ID_BOOST = 2.5
+PHRASE_BOOST = 1.5
 
 
 def make_schema() -> Schema:
@@ -109,16 +110,32 @@ class KeywordQuery:
     words: tuple[str, ...]
     expansions: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, str], ...] = ()  # adjacent question words, e.g. ("sunset", "period")
 
 
 def to_whoosh(query: KeywordQuery, schema: Schema) -> Query | None:
     clauses: list[Query] = []
-    for words, weight in ((query.words, 1.0), (query.expansions, 0.5)):
-        for field, boost in FIELD_BOOSTS.items():
-            analyzer = schema[field].analyzer
-            tokens = {t.text for w in words for t in analyzer(w)}
-            clauses += [Term(field, tok, boost=boost * weight) for tok in sorted(tokens)]
+    for field, boost in FIELD_BOOSTS.items():
+        analyzer = schema[field].analyzer
+        tokens = {t.text for w in query.words for t in analyzer(w)}
+        clauses += [Term(field, tok, boost=boost) for tok in sorted(tokens)]
+        # A glossary expansion counts only as the whole phrase: "Digital Access Service",
+        # not every passage that says "service".
+        for expansion in query.expansions:
+            tokens_in_order = [t.text for t in analyzer(expansion)]
+            if len(tokens_in_order) > 1:
+                clauses.append(Phrase(field, tokens_in_order, slop=3, boost=boost))
+            elif tokens_in_order:
+                clauses.append(Term(field, tokens_in_order[0], boost=boost))
     clauses += [Term("ids", token, boost=ID_BOOST) for token in query.ids]
+    # Words that stand together in the question and in a passage ("Recommendation 10",
+    # "sunset period") say more than the same words scattered.
+    for field in ("body", "heading"):
+        analyzer = schema[field].analyzer
+        for pair in query.phrases:
+            tokens = [t.text for w in pair for t in analyzer(w)]
+            if len(tokens) == 2:
+                clauses.append(Phrase(field, tokens, boost=PHRASE_BOOST * FIELD_BOOSTS[field]))
     return Or(clauses) if clauses else None
 
 
@@ -152,7 +169,8 @@ def suggest_spelling(ix: whoosh_index.Index, words: Sequence[str]) -> dict[str, 
             lowered = word.lower()
             if len(lowered) < 4 or not lowered.isalpha() or searcher.doc_frequency("words", lowered):
                 continue
-            suggestions = corrector.suggest(lowered, limit=1, maxdist=2)
+            # One edit for short words, two for long ones: "twelth" → "twelfth", not "bake" → "name".
+            suggestions = corrector.suggest(lowered, limit=1, maxdist=1 if len(lowered) <= 6 else 2)
             if suggestions and suggestions[0] != lowered:
                 out[word] = suggestions[0]
     return out

@@ -28,18 +28,27 @@ QUESTION_STOPWORDS = frozenset(
     mean means meant say said
     """.split()
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d[\d,.]*")
+# Dotted and slashed identifiers ("ST.92", "C.CWS.182", "CWS/12/25") stay one word, as the
+# keyword analyser indexes them.
+_WORD = re.compile(r"[A-Za-z]+(?:[./][A-Za-z0-9]+)+|[A-Za-z][A-Za-z0-9'’\-]*|\d[\d,.]*\d|\d")
 
 
 @dataclass(frozen=True)
 class AnalysedQuestion:
     text: str
     words: tuple[str, ...]  # content words, as typed
-    expansions: tuple[str, ...]  # words added from the glossary
+    expansions: tuple[str, ...]  # glossary phrases ("Digital Access Service") or acronyms to look for too
     entities: Entities
+    phrases: tuple[tuple[str, str], ...] = ()  # content words adjacent in the question
+    stands_for: tuple[tuple[str, str], ...] = ()  # (expansion, question word it expands)
 
     def keyword_query(self) -> KeywordQuery:
-        return KeywordQuery(words=self.words, expansions=self.expansions, ids=tuple(id_tokens(self.entities)))
+        return KeywordQuery(
+            words=self.words,
+            expansions=self.expansions,
+            ids=tuple(id_tokens(self.entities)),
+            phrases=self.phrases,
+        )
 
 
 @lru_cache(maxsize=1)
@@ -52,25 +61,38 @@ def _glossary() -> tuple[dict[str, list[str]], dict[str, str]]:
     return acronyms, contractions
 
 
+def is_content(word: str) -> bool:
+    return word.lower().strip("'’") not in QUESTION_STOPWORDS
+
+
 def content_words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text) if w.lower().strip("'’") not in QUESTION_STOPWORDS]
+    return [w for w in _WORD.findall(text) if is_content(w)]
+
+
+def adjacent_pairs(text: str) -> list[tuple[str, str]]:
+    tokens = _WORD.findall(text)
+    return [(a, b) for a, b in zip(tokens, tokens[1:]) if is_content(a) and is_content(b)]
 
 
 def analyse(question: str) -> AnalysedQuestion:
     words = content_words(question)
     acronyms, contractions = _glossary()
-    expansions: list[str] = []
+    expansions: dict[str, str] = {}  # phrase or acronym to look for → the question word it stands for
     for word in words:
         if word.isupper() and len(word) >= 2:  # "CASE" is an acronym; "in that case" is not
-            for expansion in acronyms.get(word.strip(".,"), []):
-                expansions += content_words(expansion)
+            key = word.strip(".,")
+            key = key if key in acronyms else key.rstrip("s")  # "IPOs" → "IPO"
+            for expansion in acronyms.get(key, []):
+                expansions.setdefault(expansion, word)
     lowered = question.lower()
     for phrase, acronym in contractions.items():
         if len(phrase) > 6 and phrase in lowered:
-            expansions.append(acronym)
+            expansions.setdefault(acronym, phrase)
     return AnalysedQuestion(
         text=question,
         words=tuple(words),
-        expansions=tuple(dict.fromkeys(e for e in expansions if e not in words)),
+        expansions=tuple(expansions),
         entities=extract_entities(question),
+        phrases=tuple(dict.fromkeys(adjacent_pairs(question))),
+        stands_for=tuple(expansions.items()),
     )

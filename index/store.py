@@ -160,6 +160,10 @@ class PassageStore:
         by_row = {r["row"]: _stored(r) for r in found}
         return [by_row[r] for r in rows if r in by_row]
 
+    def find_paragraph(self, doc_id: str, paragraph: str) -> StoredPassage | None:
+        found = self.query("select row from passages where doc_id = ? and paragraph = ?", (doc_id, paragraph))
+        return self.fetch([found[0][0]])[0] if found else None
+
     def filtered_rows(self, where: str, params: Sequence) -> list[int]:
         return [
             r[0]
