@@ -28,7 +28,8 @@ _NUMBER_WORDS = (
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred"
 )
 _NUMBER = re.compile(rf"\b\d[\d,.]*\b|\b(?:{'|'.join(_NUMBER_WORDS.split())})(?:-\w+)?\b", re.I)
-_NAME = re.compile(r"\b(?:by|of|from)\s+(?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z(][\w’'()-]+)*")
+# "supported by the Japan Fund-in-Trust", "chaired by Mr. Michael Cristiano": the agent after "by".
+_NAME = re.compile(r"\bby\s+(?:the\s+)?[A-Z][\w’'.-]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _IDENTIFIER = re.compile(r"\b[A-Z]+(?:[./][A-Z0-9]+)*[./]\d+(?:[./]\d+)*\b")
 _POINTER = re.compile(r"\b(?:as )?(?:referred to|described|set out|proposed) in paragraphs? \d+", re.I)
@@ -73,7 +74,7 @@ def wanted_from(question: AnalysedQuestion) -> Wanted:
 
 def expected_type(question: str) -> str | None:
     q = question.lower().strip()
-    if q.startswith("when") or "what date" in q or "which date" in q or "what year" in q:
+    if q.startswith("when") or re.search(r"\b(?:what|which) (?:date|year|day|deadline)\b|\bthe (?:deadline|date)\b", q):
         return "date"
     if q.startswith("how many") or q.startswith("how much") or "number of" in q:
         return "number"
@@ -104,7 +105,7 @@ def _type_bonus(kind: str | None, text: str, question: AnalysedQuestion) -> floa
             text,
             re.I,
         ):
-            return 0.2
+            return 0.3  # for "what is X", the sentence that defines X beats any that merely mentions it
     return 0.0
 
 

@@ -30,7 +30,10 @@ def builds_dir(root: Path) -> Path:
 
 
 def new_build_name() -> str:
-    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + secrets.token_hex(3)
+    """Sorts in creation order (nanoseconds included), unique across processes."""
+    now = time.time_ns()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9))
+    return f"{stamp}.{now % 10**9:09d}-{secrets.token_hex(2)}"
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -1,0 +1,89 @@
+"""The answer engine on a real index of the sample corpus."""
+
+import pytest
+
+from cws.answering import NOTHING_FOUND, AnswerEngine
+from cws.errors import InvalidFilter
+from tests.conftest import make_settings
+
+
+def test_sunset_question_gets_the_date_and_a_citation(engine):
+    answer = engine.ask("When does the ST.92 sunset period end?")
+    assert answer.found
+    assert "July 1, 2027" in answer.text
+    assert len(answer.text) <= 300
+    first = answer.sources[0]
+    assert first.symbol == "WO/GA/58/9" and first.citation.startswith("WO/GA/58/9, para. ")
+    assert "**sunset**" in first.snippet and "**period**" in first.snippet
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("how many trademark ATRs were received on 2022 activities", "18"),
+        ("How many patent information ATRs were received on 2023 activities?", "22"),
+        ("How many ATRs were received in total on 2021 activities?", "47"),
+    ],
+)
+def test_table_questions_get_the_rebuilt_cell(engine, question, expected):
+    answer = engine.ask(question)
+    assert answer.text.endswith(f": {expected}")
+    assert "Table 1" in answer.sources[0].citation
+
+
+def test_answer_is_never_longer_than_configured(engine):
+    for question in ["What is Recommendation 10 about?", "What did the International Bureau do in 2023?"]:
+        assert len(engine.ask(question).text) <= engine.settings.answer.max_chars
+
+
+@pytest.mark.parametrize("question", ["What is the capital of France?", "How do I bake sourdough bread?"])
+def test_off_topic_questions_say_so_plainly(engine, question):
+    answer = engine.ask(question)
+    assert not answer.found and answer.text == NOTHING_FOUND and answer.sources == []
+
+
+def test_misspellings_are_corrected_and_reported(engine):
+    answer = engine.ask("When was the twelth sesion held?")
+    assert answer.did_you_mean == "When was the twelfth session held?"
+    assert "September 16 to 19, 2024" in answer.text
+
+
+def test_paraphrase_is_answered(engine):
+    answer = engine.ask("Which office provided the soybean sequence data?")
+    assert "BRIN" in answer.text or "National Research and Innovation Agency" in answer.text
+
+
+def test_acronyms_find_spelled_out_names(engine):
+    answer = engine.ask("How many IPOs took part in CASE or DAS at the end of 2023?")
+    assert any("Digital Access Service" in s.text for s in answer.sources)
+
+
+def test_filters_restrict_sources(engine):
+    answer = engine.ask("technical assistance activities", {"document": "CWS/12/25"})
+    assert answer.sources and all(s.symbol == "CWS/12/25" for s in answer.sources)
+    by_year = engine.ask("technical assistance activities", {"session": "tenth session"})
+    assert by_year.sources and all("2021" in s.title for s in by_year.sources)
+
+
+@pytest.mark.parametrize("filters", [{"standard": "banana"}, {"year": "20x4"}, {"colour": "red"}])
+def test_bad_filters_are_refused(engine, filters):
+    with pytest.raises(InvalidFilter):
+        engine.ask("anything", filters)
+
+
+def test_json_shape(engine):
+    data = engine.ask("What is ST.37?").to_json()
+    assert set(data) >= {"question", "answer", "sources"}
+    assert set(data["sources"][0]) >= {"doc_id", "title", "symbol", "paragraph", "text", "score", "url"}
+
+
+def test_fresh_clone_answers_from_records_alone(tmp_path, embedder):
+    """No documents configured: the shipped records still answer the basics."""
+    from cws.indexing import run_build
+
+    settings = make_settings(tmp_path / "data", [])
+    run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None))
+    engine = AnswerEngine(settings, embedder)
+    assert "Annual Technical Reports" in engine.ask("What is Task No. 24?").text
+    assert "authority file" in engine.ask("What is ST.37?").text.lower()
+    assert engine.ask("What is ST.37?").sources[0].doc_id.startswith("record:")

@@ -1,0 +1,208 @@
+"""Versioned, incremental builds on real Whoosh indexes, real SQLite and the real model."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, make_settings
+from cws.answering import AnswerEngine
+from cws.errors import BuildLocked, ModelMismatch
+from cws.indexing import run_build
+from index.build import build_lock
+from index.layout import complete_builds, live_build, live_name, read_info
+
+QUIET = lambda _label, _total: (lambda _n: None)  # noqa: E731
+
+
+@pytest.fixture(scope="module")
+def base_build(tmp_path_factory, shared_corpus, embedder):
+    """A built index of a copy of the sample corpus, copied afresh by each test."""
+    root = tmp_path_factory.mktemp("base")
+    corpus = root / "corpus"
+    shutil.copytree(shared_corpus, corpus)
+    for path in [corpus, *corpus.iterdir()]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    settings = make_settings(root / "data", [corpus])
+    summary = run_build(settings, embedder=embedder, progress=QUIET)
+    return root, summary
+
+
+@pytest.fixture()
+def workspace(base_build, tmp_path, embedder):
+    root, _ = base_build
+    shutil.copytree(root, tmp_path / "ws")
+    corpus, data = tmp_path / "ws" / "corpus", tmp_path / "ws" / "data"
+    return make_settings(data, [corpus]), corpus
+
+
+def build(settings, embedder, **kwargs):
+    return run_build(settings, embedder=embedder, progress=QUIET, **kwargs)
+
+
+def test_first_build_embeds_everything(base_build):
+    _, summary = base_build
+    assert summary.switched
+    assert summary.passages_embedded == summary.passages > 100
+    assert not summary.skipped
+    assert any(doc.startswith("record:") for doc in summary.added)
+
+
+def test_unchanged_reindex_does_no_work(workspace, embedder):
+    settings, _ = workspace
+    before = live_name(settings.index_root)
+    summary = build(settings, embedder)
+    assert summary.passages_embedded == 0
+    assert not summary.switched
+    assert live_name(settings.index_root) == before
+
+
+def test_changed_document_reembeds_only_new_passages(workspace, embedder):
+    settings, corpus = workspace
+    target = next(corpus.glob("002_*.txt"))
+    target.write_text(target.read_text(encoding="utf-8") + "\tThe zebra committee met on Mars in 2031.\n", encoding="utf-8")
+    before = live_name(settings.index_root)
+    summary = build(settings, embedder)
+    assert summary.changed == ["corpus/" + target.name]
+    assert summary.passages_embedded == 1
+    assert summary.switched and summary.previous == before
+    assert len(complete_builds(settings.index_root)) == 2  # the previous build is kept for rollback
+    answer = AnswerEngine(settings, embedder).ask("Where did the zebra committee meet?")
+    assert "Mars" in answer.text
+
+
+def test_removed_document_disappears(workspace, embedder):
+    settings, corpus = workspace
+    removed = next(corpus.glob("003_*.txt"))
+    removed.unlink()
+    summary = build(settings, embedder)
+    assert summary.removed == ["corpus/" + removed.name]
+    assert summary.passages_embedded == 0
+    engine = AnswerEngine(settings, embedder)
+    answer = engine.ask("Which industrial design collections joined the Global Design Database in 2021?")
+    assert all(s.doc_id != "corpus/" + removed.name for s in answer.sources)
+
+
+def test_corrupt_and_binary_files_are_skipped_and_reported(workspace, embedder):
+    settings, corpus = workspace
+    (corpus / "broken.docx").write_bytes(b"PK\x03\x04 this is not a real zip")
+    (corpus / "image.pdf").write_bytes(b"%PDF-1.4\x00\x01\x02 garbage")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (corpus / "empty.md").write_text("")
+    summary = build(settings, embedder)
+    reasons = {Path(s.path).name: s.reason for s in summary.skipped}
+    assert set(reasons) == {"broken.docx", "image.pdf", "binary.txt", "empty.md"}
+    assert "binary" in reasons["binary.txt"] and "empty" in reasons["empty.md"]
+    assert "corrupt" in reasons["broken.docx"]
+    assert AnswerEngine(settings, embedder).ask("When does the ST.92 sunset period end?").found
+
+
+def test_previously_indexed_document_that_breaks_keeps_its_old_version(workspace, embedder):
+    settings, corpus = workspace
+    target = next(corpus.glob("002_*.txt"))
+    target.write_bytes(b"\x00\x01\x02" * 100)
+    summary = build(settings, embedder)
+    assert summary.kept_previous == ["corpus/" + target.name]
+    answer = AnswerEngine(settings, embedder).ask("How many Mexican patent documents were OCRed in Japan fiscal year 2023?")
+    assert any(s.doc_id == "corpus/" + target.name for s in answer.sources)
+
+
+def test_serving_engine_picks_up_a_new_build_without_restart(workspace, embedder):
+    settings, corpus = workspace
+    engine = AnswerEngine(settings, embedder)
+    first = engine.ask("What colour is the CWS mascot?")
+    (corpus / "mascot.md").write_text("# Mascot\n\nThe CWS mascot is a turquoise pangolin named Stan.\n")
+    build(settings, embedder)
+    second = engine.ask("What colour is the CWS mascot?")
+    assert "turquoise" not in first.text and "turquoise" in second.text
+    assert second.index_version != first.index_version
+
+
+def test_old_builds_are_pruned(workspace, embedder):
+    settings, corpus = workspace
+    for n in range(4):
+        (corpus / f"note{n}.md").write_text(f"# Note {n}\n\nNote number {n} mentions ST.26.\n")
+        build(settings, embedder)
+    kept = complete_builds(settings.index_root)
+    assert len(kept) == settings.index.keep_builds
+    assert live_build(settings.index_root) == kept[-1]
+
+
+class RenamedModel:
+    """The real model under another identity, as if the configured model had changed."""
+
+    def __init__(self, embedder):
+        self._embedder = embedder
+        self.name = "another-model"
+        self.dimension = embedder.dimension
+
+    def encode(self, texts, progress=None):
+        return self._embedder.encode(texts, progress)
+
+    def encode_one(self, text):
+        return self._embedder.encode_one(text)
+
+
+def test_model_change_means_full_reembed_never_mixed(workspace, embedder):
+    settings, _ = workspace
+    other = RenamedModel(embedder)
+    summary = build(settings, other)
+    assert summary.passages_embedded == summary.passages
+    assert read_info(live_build(settings.index_root))["model"]["name"] == "another-model"
+    with pytest.raises(ModelMismatch):
+        AnswerEngine(settings, embedder).ask("What is ST.37?")
+
+
+def test_full_rebuild_reembeds(workspace, embedder):
+    settings, _ = workspace
+    summary = build(settings, embedder, full=True)
+    assert summary.passages_embedded == summary.passages and summary.switched
+
+
+def test_a_second_concurrent_build_is_refused(workspace, embedder):
+    settings, _ = workspace
+    with build_lock(settings.index_root):
+        with pytest.raises(BuildLocked):
+            build(settings, embedder, full=True)
+
+
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    sys.path.insert(0, {repo!r})
+    from tests.conftest import make_settings
+    from cws.indexing import run_build
+    from pathlib import Path
+    settings = make_settings(Path({data!r}), [Path({corpus!r})])
+    def stage(name):
+        if name == {stage!r}:
+            os.kill(os.getpid(), signal.SIGKILL)
+    run_build(settings, progress=lambda l, t: (lambda n: None), after_stage=stage, full=True)
+    """
+)
+
+
+@pytest.mark.parametrize("stage", ["embedded", "keyword", "validated"])
+def test_build_killed_midway_leaves_previous_index_answering(workspace, embedder, stage):
+    settings, corpus = workspace
+    before = live_name(settings.index_root)
+    script = KILLER.format(repo=str(REPO), data=str(settings.data_dir), corpus=str(corpus), stage=stage)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=300)
+    assert process.returncode == -9, process.stderr.decode()[-2000:]
+    assert live_name(settings.index_root) == before
+    engine = AnswerEngine(settings, embedder)
+    assert "July 1, 2027" in engine.ask("When does the ST.92 sunset period end?").text
+    # The next build cleans up the debris and succeeds.
+    summary = build(settings, embedder, full=True)
+    assert summary.switched
+    leftovers = [p for p in (settings.index_root / "builds").iterdir() if not (p / "build.json").exists()]
+    assert leftovers == []
+    assert json.loads((live_build(settings.index_root) / "build.json").read_text())["counts"]["passages"] > 100
