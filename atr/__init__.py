@@ -1,0 +1,1 @@
+"""Annual Technical Report (ATR) link submissions: validation, storage, reports."""

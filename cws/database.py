@@ -1,0 +1,32 @@
+"""The application database (feedback, ATR submissions, reminders): one SQLite file.
+
+WAL mode lets readers run while a writer commits, and the busy timeout makes two
+processes writing at once wait for each other instead of failing. Each feature owns a
+`sqlite_utils.Migrations` set and applies it when it opens the database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+DB_NAME = "cws.db"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def database_path(data_dir: Path) -> Path:
+    return data_dir / DB_NAME
+
+
+def open_database(data_dir: Path, *migrations: Migrations) -> sqlite_utils.Database:
+    """Open (creating if needed) the database, durable and ready for concurrent writers."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(database_path(data_dir))
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = FULL")  # a confirmed write survives a crash or power loss
+    for migration_set in migrations:
+        migration_set.apply(db)
+    return db
