@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 from config.settings import Settings
@@ -105,10 +106,18 @@ def _source(hit: Hit, wanted: set[str], focus: str) -> Source:
 class AnswerEngine:
     """Holds what answering needs across questions: settings, the live index, the model."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        providers: Sequence[Callable[[str], "Answer | None"]] = (),
+    ) -> None:
         self.settings = settings
         self.live = LiveIndex(settings.index_root)
         self._embedder = embedder
+        # Structured sources consulted before the index (ATR submissions): each returns an
+        # Answer for questions it owns, None for the rest.
+        self.providers = list(providers)
 
     @property
     def embedder(self) -> Embedder:
@@ -128,6 +137,11 @@ class AnswerEngine:
         if not question:
             return Answer(question, "Please ask a question.", False, [])
         clean_filters = normalise_filters(filters)
+        if not clean_filters and mode == "hybrid":
+            for provider in self.providers:
+                provided = provider(question)
+                if provided is not None:
+                    return provided
         version = self.live.current()
         analysed = analyse(question)
         misspelled = suggest_spelling(version.keyword_index, analysed.words)

@@ -64,10 +64,10 @@ def cli(ctx: click.Context, config: str | None, verbose: int) -> None:
 
 
 def _engine(obj: Context, build_if_missing: bool = True):  # type: ignore[no-untyped-def]
-    from cws.answering import AnswerEngine
+    from cws.assistant import make_engine
     from cws.indexing import format_summary, run_build
 
-    engine = AnswerEngine(obj.settings)
+    engine = make_engine(obj.settings)
     if build_if_missing and not engine.live.exists():
         click.echo("No index yet: building it first.", err=True)
         summary = run_build(obj.settings, embedder=engine.embedder)
@@ -210,3 +210,8 @@ def status_command(obj: Context) -> None:
 
 def main() -> None:
     cli(prog_name="cws")
+
+
+from atr.cli import atr_group  # noqa: E402  (subcommand groups live beside their features)
+
+cli.add_command(atr_group)

@@ -1,0 +1,14 @@
+"""Assembles the answer engine with every source of answers the deployment has."""
+
+from __future__ import annotations
+
+from atr.answers import SubmissionAnswers
+from atr.store import AtrStore
+from config.settings import Settings
+from cws.answering import AnswerEngine
+from index.embedding import Embedder
+
+
+def make_engine(settings: Settings, embedder: Embedder | None = None) -> AnswerEngine:
+    """The engine every front end uses: documents and records, plus live ATR submissions."""
+    return AnswerEngine(settings, embedder, providers=[SubmissionAnswers(AtrStore(settings.data_dir))])
