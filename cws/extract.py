@@ -39,6 +39,7 @@ _DEFINITION_QUESTION = re.compile(
     re.I,
 )
 _FUNCTION_STEMS = {stem(w) for w in QUESTION_STOPWORDS}
+SENTENCES_ENCODED = 12  # sentences whose own embedding is computed per question
 
 
 @dataclass(frozen=True)
@@ -169,15 +170,11 @@ def rank_candidates(
                 items.append((text, hit, rank, bonus))
     if not items:
         return []
-    semantic = embedder.encode([t[0] for t in items]) @ query_vector
-    candidates = []
-    for (text, hit, rank, cell_bonus), cosine in zip(items, semantic):
-        is_cell = hit.passage.kind == "table_row"
+
+    def score(text: str, hit: Hit, rank: int, cell_bonus: float, meaning: float) -> float:
         text_stems = stems(text)
         coverage, pairs = _coverage(text, text_stems, wanted)
-        # A short cell says little on its own; its row (the passage) carries the meaning.
-        meaning = max(float(cosine), hit.cosine) if is_cell else float(cosine)
-        score = (
+        value = (
             0.45 * meaning
             + 0.30 * coverage
             + 0.10 * passage_coverage[hit.passage.passage_id]
@@ -187,10 +184,24 @@ def rank_candidates(
             + cell_bonus
         )
         if _novelty(text_stems, wanted) < 0.4:
-            score *= 0.6
+            value *= 0.6
         if _POINTER.search(text):
-            score *= 0.75
-        candidates.append(Candidate(text, hit, score, is_cell))
+            value *= 0.75
+        return value
+
+    # First pass with the passage's cosine standing in for each sentence's meaning; only
+    # the most promising sentences are then encoded (encoding is most of an answer's cost).
+    rough = sorted(
+        ((score(text, hit, rank, bonus, hit.cosine), i) for i, (text, hit, rank, bonus) in enumerate(items)),
+        reverse=True,
+    )
+    shortlist = [items[i] for _, i in rough[:SENTENCES_ENCODED]]
+    semantic = embedder.encode_cached([t[0] for t in shortlist]) @ query_vector
+    candidates = []
+    for (text, hit, rank, cell_bonus), cosine in zip(shortlist, semantic):
+        # A short cell says little on its own; its row (the passage) carries the meaning.
+        meaning = max(float(cosine), hit.cosine) if hit.passage.kind == "table_row" else float(cosine)
+        candidates.append(Candidate(text, hit, score(text, hit, rank, cell_bonus, meaning), hit.passage.kind == "table_row"))
     candidates.sort(key=lambda c: -c.score)
     return candidates
 

@@ -21,6 +21,7 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 log = logging.getLogger(__name__)
 
+MEMO_SIZE = 20_000  # sentence vectors remembered (about 30 MB at 384 dimensions)
 _cache: dict[Path, "Embedder"] = {}
 _cache_lock = threading.Lock()
 
@@ -47,6 +48,7 @@ class Embedder:
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.dimension = int(self._model.get_embedding_dimension())
         self._lock = threading.Lock()  # torch modules are not safe to call from many threads at once
+        self._memo: dict[str, np.ndarray] = {}  # insertion-ordered; oldest evicted first
         log.info("loaded embedding model %s (%d dimensions) from %s", name, self.dimension, path)
 
     def encode(
@@ -74,6 +76,18 @@ class Embedder:
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
+
+    def encode_cached(self, texts: Sequence[str]) -> np.ndarray:
+        """Like `encode`, remembering recent texts: the same sentences recur across questions."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        if missing:
+            for text, vector in zip(missing, self.encode(missing)):
+                self._memo[text] = vector
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.pop(next(iter(self._memo)))
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.vstack([self._memo[t] for t in texts])
 
 
 def get_embedder(name: str, path: Path | None = None, batch_size: int = 64) -> Embedder:
