@@ -45,6 +45,66 @@ class IndexSettings(_Section):
     keep_builds: int = Field(3, ge=2, le=50)
 
 
+class SlackSettings(_Section):
+    """The Slack bot; its tokens come from the environment, never from this file."""
+
+    max_sources: int = Field(3, ge=0, le=20)
+    working_reaction: str = Field("hourglass_flowing_sand", pattern=r"^[a-z0-9_+\-']+$")
+    listener_threads: int = Field(16, ge=1, le=256)
+    max_retries: int = Field(3, ge=0, le=10)
+
+
+class AtrSettings(_Section):
+    """ATR submissions: who may submit for which office, and what is accepted."""
+
+    first_year: int = Field(2000, ge=1900, le=2100)
+    allow_http: bool = False
+    # Slack user ids ("U…") or user group ids ("S…") → the ST.3 codes they submit for.
+    delegates: dict[str, list[str]] = {}
+    # Slack user or group ids of the CWS Secretariat: any office, status and export.
+    secretariat: list[str] = []
+    # Offices expected to submit each year; empty: those that submitted the year before.
+    expected_offices: list[str] = []
+
+
+class JobsSettings(_Section):
+    """Scheduled jobs; every time is read in `timezone`."""
+
+    timezone: str = "UTC"
+    reindex_cron: str = "30 2 * * *"
+    reminders_cron: str = "*/15 * * * *"
+    remind_at: str = Field("09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    digest_cron: str = "0 8 * * 1-5"
+    digest_days: int = Field(30, ge=1, le=366)
+    grace_hours: float = Field(12.0, ge=0, le=24 * 14)
+    deadlines_file: Path | None = None
+    secretariat_channel: str | None = None
+    maintainers_channel: str | None = None
+    nudge_delegates: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone '{value}'") from exc
+        return value
+
+    @field_validator("reindex_cron", "reminders_cron", "digest_cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from jobs.cron import cron_trigger
+
+        try:
+            cron_trigger(value, "UTC")
+        except ValueError as exc:
+            raise ValueError(f"not a crontab expression: {exc}") from exc
+        return value
+
+
 class Settings(_Section):
     data_dir: Path
     corpus_dirs: list[Path] = []
@@ -52,6 +112,9 @@ class Settings(_Section):
     search: SearchSettings = SearchSettings()
     answer: AnswerSettings = AnswerSettings()
     index: IndexSettings = IndexSettings()
+    slack: SlackSettings = SlackSettings()
+    atr: AtrSettings = AtrSettings()
+    jobs: JobsSettings = JobsSettings()
     config_path: Path | None = None
 
     @field_validator("data_dir", mode="after")
@@ -97,6 +160,8 @@ def load_settings(config_path: str | Path | None = None, environ: dict[str, str]
         raw["data_dir"] = _resolve(base, raw["data_dir"])
     if isinstance(raw.get("corpus_dirs"), list):
         raw["corpus_dirs"] = [_resolve(base, d) for d in raw["corpus_dirs"]]
+    if isinstance(raw.get("jobs"), dict) and raw["jobs"].get("deadlines_file"):
+        raw["jobs"]["deadlines_file"] = _resolve(base, raw["jobs"]["deadlines_file"])
     if isinstance(raw.get("model"), dict) and raw["model"].get("path"):
         raw["model"]["path"] = _resolve(base, raw["model"]["path"])
     if env.get("CWS_DATA_DIR"):

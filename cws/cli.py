@@ -215,3 +215,13 @@ def main() -> None:
 from atr.cli import atr_group  # noqa: E402  (subcommand groups live beside their features)
 
 cli.add_command(atr_group)
+
+from bot.cli import feedback_group, serve_command  # noqa: E402
+
+cli.add_command(serve_command)
+cli.add_command(feedback_group)
+
+from jobs.cli import deadlines_command, jobs_group  # noqa: E402
+
+cli.add_command(jobs_group)
+cli.add_command(deadlines_command)
