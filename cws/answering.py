@@ -143,6 +143,7 @@ class AnswerEngine:
                 if provided is not None:
                     return provided
         version = self.live.current()
+        clock = time.perf_counter()
         analysed = analyse(question)
         misspelled = suggest_spelling(version.keyword_index, analysed.words)
         did_you_mean = None
@@ -156,7 +157,7 @@ class AnswerEngine:
         limit = max(config.search.top_k, config.answer.passages_considered)
         result = self.searcher().search(version, analysed, limit, clean_filters, mode)
         wanted = wanted_from(analysed).keys
-        timings = dict(result.timings)
+        timings = {"analysis": result.started - clock, **result.timings}
 
         clock = time.perf_counter()
         considered = result.hits[: config.answer.passages_considered]

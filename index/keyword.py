@@ -7,7 +7,7 @@ exact-match `ids` field in one normalised spelling, so any way a user writes the
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,8 @@ KEYWORD_DIR = "whoosh"
 FIELD_BOOSTS = {"title": 1.3, "heading": 1.2, "body": 1.0, "context": 0.5}
 ID_BOOST = 2.5
 PHRASE_BOOST = 1.5
+COMMON_SHARE = 0.2  # a term in more than this share of passages is left out of the query
+COMMON_MIN_PASSAGES = 2000  # ... but only in indexes this large: small ones are fast anyway
 
 
 def make_schema() -> Schema:
@@ -113,12 +115,17 @@ class KeywordQuery:
     phrases: tuple[tuple[str, str], ...] = ()  # adjacent question words, e.g. ("sunset", "period")
 
 
-def to_whoosh(query: KeywordQuery, schema: Schema) -> Query | None:
+def to_whoosh(query: KeywordQuery, schema: Schema, common: Callable[[str, str], bool] | None = None) -> Query | None:
+    """The BM25F query. `common(field, token)` marks terms in so many passages that they
+    barely change the ranking; they are left out (as Lucene's common-terms query does),
+    because reading their long posting lists is most of a keyword search's cost."""
+    is_common = common or (lambda _field, _token: False)
     clauses: list[Query] = []
     for field, boost in FIELD_BOOSTS.items():
         analyzer = schema[field].analyzer
-        tokens = {t.text for w in query.words for t in analyzer(w)}
-        clauses += [Term(field, tok, boost=boost) for tok in sorted(tokens)]
+        tokens = sorted({t.text for w in query.words for t in analyzer(w)})
+        kept = [tok for tok in tokens if not is_common(field, tok)]
+        clauses += [Term(field, tok, boost=boost) for tok in kept]
         # A glossary expansion counts only as the whole phrase: "Digital Access Service",
         # not every passage that says "service".
         for expansion in query.expansions:
@@ -134,7 +141,7 @@ def to_whoosh(query: KeywordQuery, schema: Schema) -> Query | None:
         analyzer = schema[field].analyzer
         for pair in query.phrases:
             tokens = [t.text for w in pair for t in analyzer(w)]
-            if len(tokens) == 2:
+            if len(tokens) == 2 and not all(is_common(field, tok) for tok in tokens):
                 clauses.append(Phrase(field, tokens, boost=PHRASE_BOOST * FIELD_BOOSTS[field]))
     return Or(clauses) if clauses else None
 
@@ -152,10 +159,16 @@ def search(
     ix: whoosh_index.Index, query: KeywordQuery, limit: int, filters: dict[str, str] | None = None
 ) -> list[tuple[str, float]]:
     """(passage_id, BM25F score), best first."""
-    whoosh_query = to_whoosh(query, ix.schema)
-    if whoosh_query is None:
-        return []
     with ix.searcher(weighting=scoring.BM25F()) as searcher:
+        ceiling = COMMON_SHARE * searcher.doc_count()
+        large = searcher.doc_count() >= COMMON_MIN_PASSAGES
+
+        def common(field: str, token: str) -> bool:
+            return large and searcher.doc_frequency(field, token) > ceiling
+
+        whoosh_query = to_whoosh(query, ix.schema, common)
+        if whoosh_query is None:
+            return []
         results = searcher.search(whoosh_query, limit=limit, filter=filter_query(filters or {}))
         return [(hit["passage_id"], float(hit.score)) for hit in results]
 

@@ -31,6 +31,7 @@ class SearchResult:
     query_vector: np.ndarray
     version: IndexVersion
     timings: dict[str, float] = field(default_factory=dict)
+    started: float = 0.0  # perf_counter when the search began
 
 
 def top_k_cosine(vectors: np.ndarray, query: np.ndarray, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
@@ -105,7 +106,7 @@ class HybridSearcher:
             )
         filters = {k: v for k, v in (filters or {}).items() if v}
         timings: dict[str, float] = {}
-        clock = time.perf_counter()
+        clock = started = time.perf_counter()
         query_vector = self.embedder.encode_one(question.text)
         timings["encode"] = time.perf_counter() - clock
 
@@ -140,4 +141,4 @@ class HybridSearcher:
             for p, (_, score), cos in zip(passages, fused, cosines)
         ]
         timings["fetch"] = time.perf_counter() - clock
-        return SearchResult(hits, query_vector, version, timings)
+        return SearchResult(hits, query_vector, version, timings, started)

@@ -1,0 +1,191 @@
+"""The measurements. Each prints its figures as it finishes (median and spread over runs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.questions import questions
+from bench.stats import percentile, spread
+from bench.synthetic import passages_of, write_corpus
+from bench.vectors import RandomUnitEmbedder
+from config.settings import Settings, load_settings
+from corpus.ingest import scan
+from cws.answering import AnswerEngine
+from index.build import build_index, embedding_text
+from index.embedding import get_embedder
+
+QUIET = lambda _label, _total: (lambda _n: None)  # noqa: E731
+PARTS = ("analysis", "encode", "keyword", "vector", "fusion", "fetch", "answer")
+
+
+def settings_for(data: Path, corpus: Path) -> Settings:
+    return load_settings(environ={"CWS_DATA_DIR": str(data), "CWS_CORPUS_DIRS": str(corpus)})
+
+
+class Bench:
+    def __init__(self, workdir: Path, runs: int) -> None:
+        self.workdir = workdir
+        self.runs = runs
+        self.model = get_embedder("all-MiniLM-L6-v2")
+        self.raw_rate: float | None = None  # passages/s of model.encode, from the throughput runs
+        self.build_seconds: dict[int, float] = {}
+
+    # -- corpora -------------------------------------------------------------------------
+    def corpus(self, size: int) -> Path:
+        folder = self.workdir / f"corpus-{size}"
+        if not (folder / ".complete").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            write_corpus(folder, size)
+            (folder / ".complete").touch()
+        return folder
+
+    def indexed(self, size: int) -> Settings:
+        """An index of `size` synthetic passages; stand-in vectors (see bench/vectors.py)."""
+        settings = settings_for(self.workdir / f"data-{size}", self.corpus(size))
+        if not (settings.index_root / "CURRENT").exists():
+            stand_in = RandomUnitEmbedder(self.model.name, self.model.dimension)
+            started = time.perf_counter()
+            summary = build_index(settings.index_root, scan([self.corpus(size)]), stand_in, progress=QUIET,
+                                  sources_label=[str(self.corpus(size))])
+            self.build_seconds[size] = time.perf_counter() - started
+            print(f"[setup] built {summary.passages} passages in {self.build_seconds[size]:.0f}s (stand-in vectors)")
+        return settings
+
+    # -- 1. ask latency ------------------------------------------------------------------
+    def latency(self, size: int, count: int) -> None:
+        settings = self.indexed(size)
+        engine = AnswerEngine(settings, self.model)
+        for question in questions(5, seed=999):
+            engine.ask(question)  # warm: model, index files, caches of the first queries
+        p50s, p95s, ratios = [], [], []
+        parts: dict[str, list[float]] = {p: [] for p in PARTS}
+        for run in range(self.runs):
+            totals = []
+            for question in questions(count, seed=run):
+                answer = engine.ask(question)
+                t = answer.timings
+                totals.append(t["total"] * 1000)
+                for part in PARTS:
+                    parts[part].append(t.get(part, 0.0) * 1000)
+                ratios.append(t["total"] / sum(t.get(p, 0.0) for p in PARTS))
+            p50s.append(percentile(totals, 50))
+            p95s.append(percentile(totals, 95))
+        print(f"\n[1] ask latency at {size:,} passages ({self.runs} runs x {count} questions, warm, in-process)")
+        print(f"    total p50 {spread(p50s)} ms   p95 {spread(p95s)} ms")
+        print("    " + "   ".join(f"{p} {statistics.median(parts[p]):.1f}/{percentile(parts[p], 95):.1f}" for p in PARTS) + "  (p50/p95 ms)")
+        print(f"    whole / sum of parts: median {statistics.median(ratios):.3f}, max {max(ratios):.3f}")
+
+    # -- 2. build throughput against raw model.encode --------------------------------------
+    def throughput(self, count: int) -> None:
+        folder = self.workdir / f"throughput-{count}"
+        shutil.rmtree(folder, ignore_errors=True)
+        write_corpus(folder / "corpus", count, seed=3)
+        result = scan([folder / "corpus"], include_records=False)
+        texts = [embedding_text(p) for s in result.sources for p in s.parse().passages]
+        raw, pipeline = [], []
+        for run in range(self.runs):
+            started = time.perf_counter()
+            self.model.encode(texts)
+            raw.append(len(texts) / (time.perf_counter() - started))
+            root = folder / f"index-{run}"
+            started = time.perf_counter()
+            build_index(root, scan([folder / "corpus"], include_records=False), self.model, progress=QUIET)
+            pipeline.append(len(texts) / (time.perf_counter() - started))
+        self.raw_rate = statistics.median(raw)
+        ratio = [p / r for p, r in zip(pipeline, raw)]
+        print(f"\n[2] index build throughput, {len(texts):,} passages, real model ({self.runs} runs)")
+        print(f"    raw model.encode {spread(raw)} passages/s   full build {spread(pipeline)} passages/s")
+        print(f"    build / raw: median {statistics.median(ratio):.3f} ({min(ratio):.3f}–{max(ratio):.3f})")
+
+    # -- 3. reindex cost ---------------------------------------------------------------------
+    def reindex(self, size: int) -> None:
+        settings = self.indexed(size)
+        corpus = self.corpus(size)
+        unchanged = []
+        for _ in range(self.runs):
+            started = time.perf_counter()
+            summary = build_index(settings.index_root, scan([corpus]), self.model, progress=QUIET, sources_label=[str(corpus)])
+            unchanged.append(time.perf_counter() - started)
+            assert summary.passages_embedded == 0
+        changed, embedded = [], []
+        documents = sorted(corpus.glob("doc*.txt"))
+        per_run = max(1, len(documents) // 100)  # 1 % of the documents = 1 % of the passages
+        for run in range(self.runs):
+            for path in documents[run * per_run : (run + 1) * per_run]:
+                path.write_text(path.read_text(encoding="utf-8").replace("The ", f"The (rev {run}) "), encoding="utf-8")
+            started = time.perf_counter()
+            summary = build_index(settings.index_root, scan([corpus]), self.model, progress=QUIET, sources_label=[str(corpus)])
+            changed.append(time.perf_counter() - started)
+            embedded.append(summary.passages_embedded)
+        (corpus / ".complete").unlink()  # the corpus was edited: regenerate it next time
+        full = self.full_build_estimate(size, settings)
+        print(f"\n[3] reindex at {size:,} passages ({self.runs} runs)")
+        print(f"    full build (estimated, see BENCHMARKS.md): {full:.0f}s")
+        print(f"    nothing changed: {spread(unchanged)} s = {statistics.median(unchanged) / full:.2%} of a full build")
+        print(f"    1% changed ({statistics.median(embedded):.0f} passages re-embedded, real model): "
+              f"{spread(changed)} s = {statistics.median(changed) / full:.2%} of a full build")
+
+    def full_build_estimate(self, size: int, settings: Settings) -> float:
+        """Non-embedding build time (measured with stand-in vectors) + embedding at the raw model rate."""
+        if size not in self.build_seconds:
+            root = self.workdir / f"full-{size}"
+            shutil.rmtree(root, ignore_errors=True)
+            stand_in = RandomUnitEmbedder(self.model.name, self.model.dimension)
+            started = time.perf_counter()
+            build_index(root, scan([self.corpus(size)]), stand_in, progress=QUIET)
+            self.build_seconds[size] = time.perf_counter() - started
+            shutil.rmtree(root, ignore_errors=True)
+        if self.raw_rate is None:
+            sample = passages_of(500)
+            started = time.perf_counter()
+            self.model.encode(sample)
+            self.raw_rate = len(sample) / (time.perf_counter() - started)
+        return self.build_seconds[size] + size / self.raw_rate
+
+    # -- 4. memory ---------------------------------------------------------------------------
+    def memory(self, size: int) -> None:
+        settings = self.indexed(size)
+        script = (
+            "import json, resource, sys\n"
+            "from bench.questions import questions\n"
+            "from bench.sections import settings_for\n"
+            "from cws.answering import AnswerEngine\n"
+            f"engine = AnswerEngine(settings_for({str(settings.data_dir)!r}, {str(self.corpus(size))!r}))\n"
+            "for q in questions(30, seed=5): engine.ask(q)\n"
+            "print(json.dumps({'max_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+        )
+        peaks = []
+        for _ in range(self.runs):
+            out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                                 env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+            peaks.append(json.loads(out.stdout.strip().splitlines()[-1])["max_rss_mb"])
+        print(f"\n[4] peak RSS serving {size:,} passages (30 questions): {spread(peaks)} MB")
+
+    # -- 5. Slack acknowledgement latency ----------------------------------------------------
+    def ack(self) -> None:
+        from bench.ack import measure_ack
+
+        settings = self.indexed(10_000)
+        p50, p99, answered = measure_ack(settings, self.model, concurrent=20, runs=self.runs)
+        print(f"\n[5] Slack ack latency, 20 questions at once (HTTP mode, fake Slack API, {self.runs} runs)")
+        print(f"    p50 {spread(p50)} ms   p99 {spread(p99)} ms   answers posted {answered}")
+
+    # -- 6. cold start -----------------------------------------------------------------------
+    def cold_start(self, size: int) -> None:
+        settings = self.indexed(size)
+        cws = Path(sys.executable).parent / "cws"
+        env = {**os.environ, "CWS_DATA_DIR": str(settings.data_dir), "CWS_CORPUS_DIRS": str(self.corpus(size))}
+        seconds = []
+        for _ in range(self.runs):
+            started = time.perf_counter()
+            subprocess.run([str(cws), "ask", "--json", "What did the Committee agree about ST.92?"],
+                           env=env, capture_output=True, check=True)
+            seconds.append(time.perf_counter() - started)
+        print(f"\n[6] cold start, process start to first answer ({size:,} passages): {spread(seconds)} s")

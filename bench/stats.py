@@ -1,0 +1,18 @@
+"""Percentiles and the median-and-spread summaries the benchmark prints."""
+
+from __future__ import annotations
+
+import statistics
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def spread(values: list[float]) -> str:
+    """'median (min–max)' over runs."""
+    return f"{statistics.median(values):.1f} ({min(values):.1f}–{max(values):.1f})"
