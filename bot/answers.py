@@ -1,0 +1,206 @@
+"""Answering in the background: search, post, record; the bot's one error boundary.
+
+Listeners only read the payload, `ack()` and hand the work to `Answerer`, whose own
+thread pool does the slow part (the search and every Slack call). Slack therefore gets
+its acknowledgement at once however long a search takes, and listener threads never wait
+behind a search, so many questions at once do not delay each other's acks.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
+
+from bot.blocks import answer_message, help_message, text_message, unescape
+from bot.feedback import FeedbackStore
+from bot.settings import retry_handlers
+from bot.threads import ThreadContext, with_context
+from config.settings import Settings
+from cws.answering import AnswerEngine
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong while answering. It has been logged for the maintainers; please try again later."
+VOTE_THANKS = {"up": "Thanks! Your 👍 has been recorded.", "down": "Thanks! Your 👎 has been recorded; it helps us improve."}
+GONE = "Sorry, I no longer have that answer. Please ask again."
+
+
+class SlackPostFailed(SlackClientError):
+    """Slack refused a message sent to a response_url."""
+
+
+class Reply(Protocol):
+    """Where an answer goes, and how the user sees that one is on its way."""
+
+    ephemeral: bool
+
+    def working(self) -> None: ...
+    def post(self, message: dict) -> str | None: ...  # ts of a new top-level message, else None
+    def done(self) -> None: ...
+
+
+@dataclass
+class ChannelReply:
+    """Post with chat.postMessage (in a thread if `thread_ts`); a reaction on the question meanwhile."""
+
+    client: WebClient
+    channel: str
+    question_ts: str
+    thread_ts: str | None
+    reaction: str
+    ephemeral: bool = False
+
+    def working(self) -> None:
+        self._react(self.client.reactions_add)
+
+    def post(self, message: dict) -> str | None:
+        response = self.client.chat_postMessage(
+            channel=self.channel, thread_ts=self.thread_ts, unfurl_links=False, unfurl_media=False, **message
+        )
+        return None if self.thread_ts else response.get("ts")
+
+    def done(self) -> None:
+        self._react(self.client.reactions_remove)
+
+    def _react(self, method: Callable[..., object]) -> None:
+        try:
+            method(channel=self.channel, timestamp=self.question_ts, name=self.reaction)
+        except SlackApiError as exc:  # the indicator is a courtesy: never fail an answer over it
+            log.warning("could not change reaction :%s: (%s)", self.reaction, exc.response.get("error"))
+
+
+@dataclass
+class ResponseUrlReply:
+    """Post through a slash command's or a button's response_url, which works in any conversation."""
+
+    url: str
+    max_retries: int
+    response_type: str = "ephemeral"
+    replace_original: bool = False
+    ephemeral: bool = True
+
+    def working(self) -> None:
+        """The slash command's ack already said "Looking that up…"."""
+
+    def post(self, message: dict) -> str | None:
+        self.send(message | {"response_type": self.response_type, "replace_original": self.replace_original})
+        return None
+
+    def send(self, payload: dict) -> None:
+        client = WebhookClient(self.url, timeout=15, retry_handlers=retry_handlers(self.max_retries))
+        response = client.send_dict(payload)
+        if response.status_code != 200:
+            raise SlackPostFailed(f"response_url answered {response.status_code}: {response.body[:200]}")
+
+    def done(self) -> None:
+        """Nothing to tidy up."""
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    user_id: str | None
+    channel: str | None
+    ts: str | None = None  # the message that asked, if any (not for /cws)
+    thread_ts: str | None = None  # the thread it was asked in, whose first question is its context
+    from_command: bool = False
+
+    @property
+    def thread_key(self) -> str | None:
+        """The thread later follow-ups will name: the one asked in, or the one this question starts."""
+        return self.thread_ts or self.ts
+
+
+def from_bot(event: dict) -> bool:
+    """Messages from bots (this one included) are never questions."""
+    return bool(event.get("bot_id") or event.get("subtype") == "bot_message" or event.get("bot_profile"))
+
+
+def question_text(text: str, bot_user_id: str | None) -> str:
+    """What the user asked: Slack's escaping undone, mentions of the bot removed."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text)
+    return " ".join(unescape(text).split())
+
+
+class Answerer:
+    """What the listeners need, attached to every request's context as `context["answerer"]`."""
+
+    def __init__(self, engine: AnswerEngine, settings: Settings, feedback: FeedbackStore, threads: ThreadContext) -> None:
+        self.engine = engine
+        self.slack = settings.slack
+        self.feedback = feedback
+        self.threads = threads
+        self.pool = ThreadPoolExecutor(max_workers=self.slack.listener_threads, thread_name_prefix="cws-answer")
+
+    def submit(self, work: Callable[[], object], reply: Reply) -> Future:
+        return self.pool.submit(self._guarded, work, reply)
+
+    def _guarded(self, work: Callable[[], object], reply: Reply) -> None:
+        try:
+            work()
+        except Exception:  # the one error boundary: any failure is logged with its traceback and the user told
+            log.exception("failed to answer on Slack")
+            try:
+                reply.post(text_message(SORRY))
+            except (SlackClientError, OSError):
+                log.exception("could not tell the user that answering failed")
+
+    def ask(self, question: Question, reply: Reply) -> Future:
+        return self.submit(lambda: self._answer(question, reply), reply)
+
+    def _answer(self, question: Question, reply: Reply) -> None:
+        reply.working()
+        try:
+            earlier = None
+            if question.channel and question.thread_ts:
+                earlier = self.threads.first_question(question.channel, question.thread_ts)
+            if question.channel and question.thread_key:
+                self.threads.remember(question.channel, question.thread_key, question.text)
+            combined = with_context(earlier, question.text)
+            answer = self.engine.ask(combined or question.text)
+            if question.from_command and not answer.found and len(question.text.split()) == 1:
+                reply.post(help_message(unknown=question.text))  # "/cws foo": help, not an error
+                return
+            answer_id = None
+            if answer.found:
+                answer_id = self.feedback.record_answer(answer, question.channel, question.user_id, self.slack.max_sources)
+            posted_ts = reply.post(answer_message(
+                answer, answer_id=answer_id, max_sources=self.slack.max_sources,
+                shareable=reply.ephemeral, follow_up_to=earlier if combined else None,
+            ))
+            if posted_ts and question.channel:
+                # A top-level answer (in a DM): a thread started on it follows up on this question too.
+                self.threads.remember(question.channel, posted_ts, question.text)
+        finally:
+            reply.done()
+
+    def help(self, reply: Reply) -> Future:
+        return self.submit(lambda: reply.post(help_message()), reply)
+
+    def share(self, answer_id: str, user_id: str, reply: ResponseUrlReply) -> Future:
+        def work() -> None:
+            answer = self.feedback.load_answer(answer_id)
+            if answer is None:
+                reply.post(text_message(GONE))
+                return
+            message = answer_message(answer, answer_id=answer_id, max_sources=self.slack.max_sources, shared_by=user_id)
+            reply.send(message | {"response_type": "in_channel", "replace_original": False})
+            reply.send({"delete_original": True})
+
+        return self.submit(work, reply)
+
+    def vote(self, answer_id: str, user_id: str, vote: str, reply: Reply) -> Future:
+        def work() -> None:
+            recorded = self.feedback.vote(answer_id, user_id, vote)
+            reply.post(text_message(VOTE_THANKS[vote] if recorded else GONE))
+
+        return self.submit(work, reply)

@@ -1,0 +1,56 @@
+"""Answer each Slack event once, even when Slack delivers it again.
+
+Slack redelivers an event it thinks we missed (`X-Slack-Retry-Num`, or a Socket Mode
+`retry_attempt`), always with the same `event_id`. Ids are kept in SQLite rather than in
+memory so a redelivery that arrives after a restart is still recognised. Slack's last
+retry comes within minutes, so a day of ids is plenty; older rows are pruned and the
+table is capped, which keeps it small for good.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+from sqlite_utils import Migrations
+
+from bot.storage import BotDatabase
+
+TABLE = "slack_seen_events"
+MIGRATIONS = Migrations("slack_events")
+
+
+@MIGRATIONS()
+def m001_seen_events(db) -> None:  # type: ignore[no-untyped-def]
+    db[TABLE].create({"event_id": str, "seen_at": float}, pk="event_id")
+    db[TABLE].create_index(["seen_at"])
+
+
+class EventDedupe:
+    def __init__(self, data_dir: Path, keep_seconds: float = 86_400, max_rows: int = 10_000) -> None:
+        self.store = BotDatabase(data_dir, MIGRATIONS)
+        self.keep_seconds = keep_seconds
+        self.max_rows = max_rows
+        self._inserts = itertools.count(1)
+
+    def first_time(self, event_id: str) -> bool:
+        """Record `event_id`; True only for the first delivery (atomic across threads and processes)."""
+        db = self.store.db
+        now = time.time()
+        with db.conn:
+            inserted = db.execute(
+                "INSERT OR IGNORE INTO slack_seen_events (event_id, seen_at) VALUES (?, ?)", [event_id, now]
+            ).rowcount == 1
+            if inserted:
+                db.execute("DELETE FROM slack_seen_events WHERE seen_at < ?", [now - self.keep_seconds])
+                if next(self._inserts) % 100 == 0:
+                    db.execute(
+                        "DELETE FROM slack_seen_events WHERE event_id IN "
+                        "(SELECT event_id FROM slack_seen_events ORDER BY seen_at DESC LIMIT -1 OFFSET ?)",
+                        [self.max_rows],
+                    )
+        return inserted
+
+    def count(self) -> int:
+        return self.store.db[TABLE].count

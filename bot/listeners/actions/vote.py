@@ -1,0 +1,17 @@
+"""👍 / 👎 under an answer: recorded with the question, answer and sources; thanked privately."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import BoltContext
+
+from bot.answers import Answerer, ResponseUrlReply
+from bot.blocks import VOTE_ACTIONS
+
+
+def handle(ack: Callable[..., None], body: dict, action: dict, context: BoltContext) -> None:
+    ack()
+    answerer: Answerer = context["answerer"]
+    reply = ResponseUrlReply(body["response_url"], answerer.slack.max_retries)
+    answerer.vote(action["value"], body["user"]["id"], VOTE_ACTIONS[action["action_id"]], reply)

@@ -1,0 +1,28 @@
+"""`/cws QUESTION`: an answer only the asker sees, with a "Share in channel" button.
+
+`/cws`, `/cws help` and option-like words (`/cws --version`) show help at once; a
+single word the documents know nothing about shows help too, never an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import BoltContext
+
+from bot.answers import Answerer, Question, ResponseUrlReply, question_text
+from bot.blocks import help_message, text_message
+
+HELP_WORDS = {"help", "h", "?", "usage", "commands"}
+
+
+def handle(ack: Callable[..., None], command: dict, context: BoltContext) -> None:
+    text = question_text(command.get("text", ""), None)
+    if not text or text.lower() in HELP_WORDS or text.startswith("-"):
+        unknown = text if text.startswith("-") and text.lower() not in {"-h", "--help"} else None
+        ack(**help_message(unknown=unknown))
+        return
+    ack(**text_message(f"Looking that up in the CWS documents: {text}"))
+    answerer: Answerer = context["answerer"]
+    reply = ResponseUrlReply(command["response_url"], answerer.slack.max_retries, replace_original=True)
+    answerer.ask(Question(text, command.get("user_id"), command.get("channel_id"), from_command=True), reply)

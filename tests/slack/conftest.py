@@ -1,0 +1,83 @@
+"""The bot under test: its real HTTP server on 127.0.0.1, talking to a fake Slack Web API."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from bot.app import create_app
+from bot.http_server import EVENTS_PATH, HttpServer
+from bot.settings import SlackSecrets
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.signing import FORM, JSON, SIGNING_SECRET, Response, action_body, command_body, event_body, send_signed
+
+
+@dataclass
+class RunningBot:
+    url: str
+    settings: object
+    fake: FakeSlack
+
+    @property
+    def events_url(self) -> str:
+        return self.url + EVENTS_PATH
+
+    def event(self, payload: dict, extra_headers: dict | None = None, **signing: object) -> Response:
+        return send_signed(self.events_url, event_body(payload), JSON, extra_headers, **signing)
+
+    def command(self, fields: dict) -> Response:
+        return send_signed(self.events_url, command_body(fields), FORM)
+
+    def action(self, payload: dict) -> Response:
+        return send_signed(self.events_url, action_body(payload), FORM)
+
+
+class SlowEngine:
+    """The real engine, but every search takes `seconds` (until `release` is set)."""
+
+    def __init__(self, engine, seconds: float) -> None:  # type: ignore[no-untyped-def]
+        self.engine = engine
+        self.seconds = seconds
+        self.release = threading.Event()
+        self.live = engine.live
+
+    def ask(self, question: str, filters: dict | None = None):  # type: ignore[no-untyped-def]
+        self.release.wait(self.seconds)
+        return self.engine.ask(question, filters)
+
+
+@pytest.fixture()
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture()
+def start_bot(tmp_path, built_settings, engine, fake_slack):  # type: ignore[no-untyped-def]
+    """start_bot(engine=..., **slack_settings) → RunningBot; stopped after the test."""
+    servers: list[HttpServer] = []
+
+    def start(bot_engine=None, data_dir=None, **slack_overrides):  # type: ignore[no-untyped-def]
+        bot_engine = bot_engine or engine
+        settings = built_settings.model_copy(update={
+            "data_dir": data_dir or tmp_path / "bot-data",
+            "slack": built_settings.slack.model_copy(update=slack_overrides),
+        })
+        secrets = SlackSecrets(bot_token="xoxb-test-token", signing_secret=SIGNING_SECRET, api_url=fake_slack.api_url)
+        app = create_app(settings, bot_engine, secrets=secrets)
+        server = HttpServer(app, bot_engine, "127.0.0.1", 0, settings.slack.listener_threads).start()
+        servers.append(server)
+        return RunningBot(server.url, settings, fake_slack)
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture()
+def bot(start_bot) -> RunningBot:  # type: ignore[no-untyped-def]
+    return start_bot()

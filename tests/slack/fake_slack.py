@@ -1,0 +1,157 @@
+"""A fake Slack Web API on 127.0.0.1: records every call, answers canned JSON, fails on demand.
+
+Web API methods are served at /api/<method> (point SLACK_API_URL there) and response_url
+webhooks at /hooks/... . Canned answers are the files in payloads/responses/<method>.json;
+`fail()` makes the next calls of a method answer 429 (with Retry-After) or 500.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+RESPONSES = Path(__file__).with_name("payloads") / "responses"
+WEBHOOK = "response_url"
+
+
+@dataclass
+class Call:
+    method: str  # "chat.postMessage", or "response_url" for a webhook
+    params: dict
+    path: str
+    headers: dict
+    at: float
+    status: int = 200
+    response: dict = field(default_factory=dict)  # what the fake answered
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+    @property
+    def blocks(self) -> list[dict]:
+        blocks = self.params.get("blocks") or []
+        return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
+@dataclass
+class _Failure:
+    status: int
+    retry_after: int | None
+    times: int
+
+
+@dataclass
+class FakeSlack:
+    calls: list[Call] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._changed = threading.Condition()
+        self._failures: dict[str, list[_Failure]] = {}
+        self._ts = itertools.count(1)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server.daemon_threads = True
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/api/"
+
+    @property
+    def hooks_url(self) -> str:
+        return self.base_url + "/hooks/"
+
+    def start(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def fail(self, method: str, status: int, times: int = 1, retry_after: int | None = None) -> None:
+        """The next `times` calls of `method` answer `status` instead of the canned JSON."""
+        with self._changed:
+            self._failures.setdefault(method, []).append(_Failure(status, retry_after, times))
+
+    def calls_to(self, method: str, ok_only: bool = False) -> list[Call]:
+        with self._changed:
+            return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 15, ok_only: bool = True) -> list[Call]:
+        """Block until `method` has been called `count` times; the calls, or AssertionError."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(found := [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"{method} called {len(found)} times, expected {count}: {self.calls}")
+                self._changed.wait(left)
+            return found
+
+    def _record(self, call: Call) -> tuple[int, dict[str, str], bytes]:
+        """Record `call` with the answer it gets (a programmed failure, else the canned JSON)."""
+        with self._changed:
+            failures = self._failures.get(call.method, [])
+            if failures:
+                failure = failures[0]
+                failure.times -= 1
+                if failure.times <= 0:
+                    failures.pop(0)
+                call.status = failure.status
+                call.response = {"ok": False, "error": "ratelimited" if failure.status == 429 else "internal_error"}
+                headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            else:
+                call.response = self._canned(call.method)
+                headers = {}
+            self.calls.append(call)
+            self._changed.notify_all()
+        body = b"ok" if call.method == WEBHOOK and call.status == 200 else json.dumps(call.response).encode()
+        return call.status, headers, body
+
+    def _canned(self, method: str) -> dict:
+        canned = RESPONSES / f"{method}.json"
+        body = json.loads(canned.read_text()) if canned.exists() else {"ok": True}
+        if "ts" in body:
+            body["ts"] = f"1700000{next(self._ts):03d}.000100"  # every message gets its own ts
+        return body
+
+
+def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.headers.get("Content-Type", "").startswith("application/json"):
+                params = json.loads(raw or b"{}")
+            else:
+                params = dict(parse_qsl(raw.decode()))
+            if self.path.startswith("/api/"):
+                method = self.path[len("/api/"):].split("?")[0]
+            elif self.path.startswith("/hooks/"):
+                method = WEBHOOK
+            else:
+                self.send_error(404)
+                return
+            status, headers, body = fake._record(Call(method, params, self.path, dict(self.headers), time.monotonic()))
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain" if body == b"ok" else "application/json")
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            """Quiet: the calls are recorded instead."""
+
+    return Handler
