@@ -26,8 +26,10 @@ if TYPE_CHECKING:
                    "0.0.0.0 listens on every interface (e.g. in a container).")
 @click.option("--port", type=click.IntRange(0, 65535), default=3000, show_default=True,
               help="HTTP mode: port for /slack/events and /healthz.")
+@click.option("--jobs/--no-jobs", "run_jobs", default=True, show_default=True,
+              help="Also run the scheduled jobs (reindex, reminders, digest); --no-jobs when 'cws jobs start' runs them apart.")
 @click.pass_obj
-def serve_command(obj: Context, socket_mode: bool, host: str, port: int) -> None:
+def serve_command(obj: Context, socket_mode: bool, host: str, port: int, run_jobs: bool) -> None:
     """Run the Slack bot until interrupted.
 
     Tokens come from the environment only: SLACK_BOT_TOKEN, plus SLACK_SIGNING_SECRET
@@ -54,19 +56,36 @@ def serve_command(obj: Context, socket_mode: bool, host: str, port: int) -> None
             app = create_app(obj.settings, engine, secrets=secrets)
         except BoltError as exc:
             raise click.ClickException(f"Slack did not accept SLACK_BOT_TOKEN: {exc}") from exc
+        jobs = _start_jobs(obj) if run_jobs else None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop like Ctrl-C: answers under way still finish
     threads = obj.settings.slack.listener_threads
-    if socket_mode:
-        from bot.socket_mode import serve_socket_mode
+    try:
+        if socket_mode:
+            from bot.socket_mode import serve_socket_mode
 
-        click.echo("Connecting to Slack in Socket Mode (Ctrl-C to stop).", err=True)
-        serve_socket_mode(app, secrets.app_token, concurrency=threads)
-        return
-    from bot.http_server import EVENTS_PATH, HEALTH_PATH, HttpServer
+            click.echo("Connecting to Slack in Socket Mode (Ctrl-C to stop).", err=True)
+            serve_socket_mode(app, secrets.app_token, concurrency=threads)
+            return
+        from bot.http_server import EVENTS_PATH, HEALTH_PATH, HttpServer
 
-    server = HttpServer(app, engine, host, port, threads)
-    click.echo(f"Listening on {server.url}{EVENTS_PATH} (health: {server.url}{HEALTH_PATH}); Ctrl-C to stop.", err=True)
-    server.serve_forever()
+        server = HttpServer(app, engine, host, port, threads)
+        click.echo(f"Listening on {server.url}{EVENTS_PATH} (health: {server.url}{HEALTH_PATH}); Ctrl-C to stop.", err=True)
+        server.serve_forever()
+    finally:
+        if jobs is not None:
+            jobs.stop()
+
+
+def _start_jobs(obj: Context):  # type: ignore[no-untyped-def]
+    """The scheduler, if no other process on this data directory already runs it."""
+    from jobs.scheduler import JobService
+
+    service = JobService(obj.settings)
+    if service.start():
+        click.echo("Scheduled jobs running in this process.", err=True)
+    else:
+        click.echo("Another process schedules the jobs for this data directory; this one only answers.", err=True)
+    return service
 
 
 @click.group("feedback")
