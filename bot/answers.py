@@ -139,7 +139,7 @@ class Answerer:
         self.slack = settings.slack
         self.feedback = feedback
         self.threads = threads
-        self.pool = ThreadPoolExecutor(max_workers=self.slack.listener_threads, thread_name_prefix="cws-answer")
+        self.pool = ThreadPoolExecutor(max_workers=self.slack.answer_threads, thread_name_prefix="cws-answer")
 
     def submit(self, work: Callable[[], object], reply: Reply) -> Future:
         return self.pool.submit(self._guarded, work, reply)

@@ -51,6 +51,9 @@ class SlackSettings(_Section):
     max_sources: int = Field(3, ge=0, le=20)
     working_reaction: str = Field("hourglass_flowing_sand", pattern=r"^[a-z0-9_+\-']+$")
     listener_threads: int = Field(16, ge=1, le=256)
+    # Questions answered at once. Searching is CPU-bound and partly holds Python's GIL, so
+    # more workers than cores only slows the acknowledgements; the rest wait their turn.
+    answer_threads: int = Field(2, ge=1, le=64)
     max_retries: int = Field(3, ge=0, le=10)
 
 

@@ -124,7 +124,8 @@ def to_whoosh(query: KeywordQuery, schema: Schema, common: Callable[[str, str], 
     for field, boost in FIELD_BOOSTS.items():
         analyzer = schema[field].analyzer
         tokens = sorted({t.text for w in query.words for t in analyzer(w)})
-        kept = [tok for tok in tokens if not is_common(field, tok)]
+        # If every word is common, keep them all: a slow answer beats no answer.
+        kept = [tok for tok in tokens if not is_common(field, tok)] or tokens
         clauses += [Term(field, tok, boost=boost) for tok in kept]
         # A glossary expansion counts only as the whole phrase: "Digital Access Service",
         # not every passage that says "service".

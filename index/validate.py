@@ -42,7 +42,7 @@ def _smoke_query(directory: Path, passages: PassageStore, vectors: np.ndarray, i
     """A passage must find itself by its own words and by its own vector."""
     middle = passages.count() // 2
     sample = passages.fetch([middle])[0]
-    words = tuple(re.findall(r"[A-Za-z]{4,}", sample.text)[:8]) or tuple(sample.text.split()[:8])
+    words = tuple(dict.fromkeys(re.findall(r"[A-Za-z]{4,}", sample.text))) or tuple(sample.text.split()[:8])
     found = [pid for pid, _ in keyword.search(ix, keyword.KeywordQuery(words=words), limit=5000)]
     if sample.passage_id not in found:
         raise IndexCorrupt(f"build {directory.name} failed its smoke query: keyword search missed {sample.passage_id}")
