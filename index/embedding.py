@@ -57,22 +57,25 @@ class Embedder:
         """Encode in batches; `progress(n)` is called after each batch of n texts."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        chunks = []
-        step = self.batch_size * 4
-        for start in range(0, len(texts), step):
-            batch = list(texts[start : start + step])
+        # Longest first across the whole input (not per chunk) so batches hold texts of
+        # similar length and little padding is encoded; results go back in input order.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        step = self.batch_size * 8
+        for start in range(0, len(order), step):
+            rows = order[start : start + step]
             with self._lock:
                 vectors = self._model.encode(
-                    batch,
+                    [texts[i] for i in rows],
                     batch_size=self.batch_size,
                     normalize_embeddings=True,
                     convert_to_numpy=True,
                     show_progress_bar=False,
                 )
-            chunks.append(np.asarray(vectors, dtype=np.float32))
+            out[rows] = np.asarray(vectors, dtype=np.float32)
             if progress:
-                progress(len(batch))
-        return np.vstack(chunks)
+                progress(len(rows))
+        return out
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
