@@ -47,6 +47,14 @@ class AccessPolicy:
         if not self.is_secretariat(user_id, group_ids):
             raise NotAllowed(f"Only the CWS Secretariat can {action}. {HOW_TO_GET_ACCESS}")
 
+    @classmethod
+    def from_settings(cls, delegates: dict[str, list[str]], secretariat: list[str]) -> "AccessPolicy":
+        """From the `atr:` configuration: user or group id → offices, and the secretariat."""
+        return cls(
+            {who: tuple(office.strip().upper() for office in offices) for who, offices in delegates.items()},
+            tuple(secretariat),
+        )
+
     @property
     def group_ids(self) -> set[str]:
         """User groups named anywhere in the policy (the bot resolves only these)."""

@@ -10,6 +10,7 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_sdk import WebClient
 
 from bot.answers import Answerer
+from bot.atr_access import AtrAccess, attach_atr
 from bot.dedupe import EventDedupe
 from bot.feedback import FeedbackStore
 from bot.listeners import register_listeners
@@ -47,5 +48,6 @@ def create_app(
     answerer = Answerer(engine, settings, FeedbackStore(settings.data_dir), ThreadContext(settings.data_dir))
     app.use(skip_redelivered(EventDedupe(settings.data_dir)))
     app.use(attach(answerer))
+    app.use(attach_atr(AtrAccess(settings)))  # /atr, the App Home tab and /cws deadlines
     register_listeners(app)
     return app

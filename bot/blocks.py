@@ -39,7 +39,8 @@ I answer in a thread. To follow up, reply in that thread and mention me again: \
 `@CWS Assistant and which session adopted it?` (I read it together with the thread's first question).
 *Ask privately:* send me a direct message, e.g. `What is ST.37?`
 *Slash command:* `/cws What is Task No. 24?` shows the answer only to you, with a \
-*Share in channel* button. `/cws help` shows this message.
+*Share in channel* button. `/cws deadlines` lists the upcoming deadlines. `/cws help` shows this message.
+*ATR links:* `/atr` submits your office's Annual Technical Report links; `/atr help` for more.
 *Feedback:* press 👍 or 👎 under an answer; maintainers read these to improve answers.
 
 *Tips:* name a standard (ST.26), a task (Task No. 24), a session (CWS/12 or \

@@ -54,10 +54,7 @@ class Runtime:
         self.zone = ZoneInfo(jobs.timezone)
         hour, minute = (int(part) for part in jobs.remind_at.split(":"))
         self.remind_at = time(hour, minute)
-        self.policy = AccessPolicy(
-            {who: tuple(offices) for who, offices in self.settings.atr.delegates.items()},
-            tuple(self.settings.atr.secretariat),
-        )
+        self.policy = AccessPolicy.from_settings(self.settings.atr.delegates, self.settings.atr.secretariat)
 
     @classmethod
     def from_settings(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> "Runtime":

@@ -58,14 +58,16 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 @pytest.fixture()
 def start_bot(tmp_path, built_settings, engine, fake_slack):  # type: ignore[no-untyped-def]
-    """start_bot(engine=..., **slack_settings) → RunningBot; stopped after the test."""
+    """start_bot(engine=..., atr={...}, jobs={...}, **slack_settings) → RunningBot; stopped after the test."""
     servers: list[HttpServer] = []
 
-    def start(bot_engine=None, data_dir=None, **slack_overrides):  # type: ignore[no-untyped-def]
+    def start(bot_engine=None, data_dir=None, atr=None, jobs=None, **slack_overrides):  # type: ignore[no-untyped-def]
         bot_engine = bot_engine or engine
         settings = built_settings.model_copy(update={
             "data_dir": data_dir or tmp_path / "bot-data",
             "slack": built_settings.slack.model_copy(update=slack_overrides),
+            "atr": built_settings.atr.model_validate(built_settings.atr.model_dump() | (atr or {})),
+            "jobs": built_settings.jobs.model_validate(built_settings.jobs.model_dump() | (jobs or {})),
         })
         secrets = SlackSecrets(bot_token="xoxb-test-token", signing_secret=SIGNING_SECRET, api_url=fake_slack.api_url)
         app = create_app(settings, bot_engine, secrets=secrets)
@@ -81,3 +83,13 @@ def start_bot(tmp_path, built_settings, engine, fake_slack):  # type: ignore[no-
 @pytest.fixture()
 def bot(start_bot) -> RunningBot:  # type: ignore[no-untyped-def]
     return start_bot()
+
+
+# ATR: a GB delegate, a user group of FR delegates (whose canned members include U0GROUPIE)
+# and the secretariat.
+ATR_SETTINGS = {"delegates": {"U0DELEGGB": ["GB"], "S0FRDELEG": ["FR"]}, "secretariat": ["U0SECRET"]}
+
+
+@pytest.fixture()
+def atr_bot(start_bot) -> RunningBot:  # type: ignore[no-untyped-def]
+    return start_bot(atr=ATR_SETTINGS)

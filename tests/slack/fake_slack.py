@@ -1,8 +1,11 @@
 """A fake Slack Web API on 127.0.0.1: records every call, answers canned JSON, fails on demand.
 
-Web API methods are served at /api/<method> (point SLACK_API_URL there) and response_url
-webhooks at /hooks/... . Canned answers are the files in payloads/responses/<method>.json;
-`fail()` makes the next calls of a method answer 429 (with Retry-After) or 500.
+Web API methods are served at /api/<method> (point SLACK_API_URL there), response_url
+webhooks at /hooks/... and file uploads (the upload_url of files.getUploadURLExternal) at
+/upload/... . Canned answers are the files in payloads/responses/<method>.json, where
+"{fake_base_url}" stands for this server; `fail()` makes the next calls of a method answer
+429 (with Retry-After), 500, or `{"ok": false, "error": ...}`; `on()` runs a check at the
+moment a call arrives.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,6 +22,7 @@ from urllib.parse import parse_qsl
 
 RESPONSES = Path(__file__).with_name("payloads") / "responses"
 WEBHOOK = "response_url"
+UPLOAD = "file_upload"  # the bytes POSTed to an upload_url
 
 
 @dataclass
@@ -29,6 +34,7 @@ class Call:
     at: float
     status: int = 200
     response: dict = field(default_factory=dict)  # what the fake answered
+    body: bytes = b""  # the raw request body
 
     @property
     def text(self) -> str:
@@ -45,6 +51,7 @@ class _Failure:
     status: int
     retry_after: int | None
     times: int
+    error: str | None = None
 
 
 @dataclass
@@ -54,6 +61,7 @@ class FakeSlack:
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
         self._failures: dict[str, list[_Failure]] = {}
+        self._hooks: dict[str, list[Callable[[Call], None]]] = {}
         self._ts = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
@@ -79,10 +87,15 @@ class FakeSlack:
         self.server.shutdown()
         self.server.server_close()
 
-    def fail(self, method: str, status: int, times: int = 1, retry_after: int | None = None) -> None:
-        """The next `times` calls of `method` answer `status` instead of the canned JSON."""
+    def fail(self, method: str, status: int, times: int = 1, retry_after: int | None = None, error: str | None = None) -> None:
+        """The next `times` calls of `method` answer `status` (with `error`) instead of the canned JSON."""
         with self._changed:
-            self._failures.setdefault(method, []).append(_Failure(status, retry_after, times))
+            self._failures.setdefault(method, []).append(_Failure(status, retry_after, times, error))
+
+    def on(self, method: str, hook: Callable[[Call], None]) -> None:
+        """Run `hook(call)` when `method` is called, before it is answered (e.g. to see the database then)."""
+        with self._changed:
+            self._hooks.setdefault(method, []).append(hook)
 
     def calls_to(self, method: str, ok_only: bool = False) -> list[Call]:
         with self._changed:
@@ -102,6 +115,10 @@ class FakeSlack:
     def _record(self, call: Call) -> tuple[int, dict[str, str], bytes]:
         """Record `call` with the answer it gets (a programmed failure, else the canned JSON)."""
         with self._changed:
+            hooks = list(self._hooks.get(call.method, []))
+        for hook in hooks:
+            hook(call)
+        with self._changed:
             failures = self._failures.get(call.method, [])
             if failures:
                 failure = failures[0]
@@ -109,19 +126,21 @@ class FakeSlack:
                 if failure.times <= 0:
                     failures.pop(0)
                 call.status = failure.status
-                call.response = {"ok": False, "error": "ratelimited" if failure.status == 429 else "internal_error"}
+                error = failure.error or ("ratelimited" if failure.status == 429 else "internal_error")
+                call.response = {"ok": False, "error": error}
                 headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             else:
                 call.response = self._canned(call.method)
                 headers = {}
             self.calls.append(call)
             self._changed.notify_all()
-        body = b"ok" if call.method == WEBHOOK and call.status == 200 else json.dumps(call.response).encode()
+        plain = call.method in (WEBHOOK, UPLOAD) and call.status == 200
+        body = b"ok" if plain else json.dumps(call.response).encode()
         return call.status, headers, body
 
     def _canned(self, method: str) -> dict:
         canned = RESPONSES / f"{method}.json"
-        body = json.loads(canned.read_text()) if canned.exists() else {"ok": True}
+        body = json.loads(canned.read_text().replace("{fake_base_url}", self.base_url)) if canned.exists() else {"ok": True}
         if "ts" in body:
             body["ts"] = f"1700000{next(self._ts):03d}.000100"  # every message gets its own ts
         return body
@@ -131,7 +150,9 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if self.headers.get("Content-Type", "").startswith("application/json"):
+            if self.path.startswith("/upload/"):
+                params: dict = {}
+            elif self.headers.get("Content-Type", "").startswith("application/json"):
                 params = json.loads(raw or b"{}")
             else:
                 params = dict(parse_qsl(raw.decode()))
@@ -139,10 +160,13 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 method = self.path[len("/api/"):].split("?")[0]
             elif self.path.startswith("/hooks/"):
                 method = WEBHOOK
+            elif self.path.startswith("/upload/"):
+                method = UPLOAD
             else:
                 self.send_error(404)
                 return
-            status, headers, body = fake._record(Call(method, params, self.path, dict(self.headers), time.monotonic()))
+            call = Call(method, params, self.path, dict(self.headers), time.monotonic(), body=raw)
+            status, headers, body = fake._record(call)
             self.send_response(status)
             self.send_header("Content-Type", "text/plain" if body == b"ok" else "application/json")
             for name, value in headers.items():

@@ -72,6 +72,7 @@ def test_a_thread_on_a_dm_answer_follows_up_on_its_question(bot):
     question["event"]["text"] = "What is ST.92?"
     assert bot.event(question).status == 200
     [answer] = bot.fake.wait_for("chat.postMessage")
+    bot.fake.wait_for("reactions.remove")  # the thread is remembered just after the answer is posted
     follow_up = load_payload("event_message_im.json")
     follow_up["event_id"] = "Ev0DIRECTMSG2"
     follow_up["event"] |= {"text": "and when does its sunset period end?", "ts": "1716900360.000900",
