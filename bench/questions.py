@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from bench.synthetic import OBJECTS, ORDINALS, STANDARDS
+from bench.synthetic import ORDINALS, STANDARDS, subject
 
 TEMPLATES = [
     "What did the Committee agree about {obj} under Task No. {task}?",
@@ -24,7 +24,7 @@ def questions(count: int, seed: int = 11) -> list[str]:
     for _ in range(count):
         out.append(
             rng.choice(TEMPLATES).format(
-                obj=rng.choice(OBJECTS), task=rng.choice([24, 41, 44, 58, 59]), ordinal=rng.choice(ORDINALS),
+                obj=subject(rng), task=rng.choice([24, 41, 44, 58, 59]), ordinal=rng.choice(ORDINALS),
                 st=rng.choice(STANDARDS), circ=rng.randint(150, 199), s=rng.randint(6, 13), d=rng.randint(2, 30),
                 year=rng.randint(2015, 2025),
             )

@@ -145,7 +145,7 @@ class AnswerEngine:
         version = self.live.current()
         clock = time.perf_counter()
         analysed = analyse(question)
-        misspelled = suggest_spelling(version.keyword_index, analysed.words)
+        misspelled = suggest_spelling(version.keyword_searcher(), analysed.words)
         did_you_mean = None
         if misspelled:
             # Search for what the user meant; the answer says which spelling was used.

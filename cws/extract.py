@@ -39,7 +39,7 @@ _DEFINITION_QUESTION = re.compile(
     re.I,
 )
 _FUNCTION_STEMS = {stem(w) for w in QUESTION_STOPWORDS}
-SENTENCES_ENCODED = 12  # sentences whose own embedding is computed per question
+SENTENCES_ENCODED = 6  # sentences whose own embedding is computed per question
 
 
 @dataclass(frozen=True)

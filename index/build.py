@@ -182,7 +182,7 @@ def build_index(
             else:
                 summary.changed.append(doc_id)
         summary.removed = sorted(set(previous.documents) - set(by_id))
-        if previous_dir and not (summary.added or summary.changed or summary.removed):
+        if previous_dir and previous.keyword_reusable and not (summary.added or summary.changed or summary.removed):
             summary.version = previous_dir.name
             summary.documents = len(previous.documents)
             summary.passages = previous.store.count()

@@ -16,16 +16,19 @@ from whoosh import scoring
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.searching import Searcher
 
 from corpus.entities import id_tokens
 from corpus.model import DocumentMeta, Passage
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 KEYWORD_DIR = "whoosh"
-# Field weights for BM25F: a match in a heading or title says more than one in the body.
-FIELD_BOOSTS = {"title": 1.3, "heading": 1.2, "body": 1.0, "context": 0.5}
+# Field weights for BM25F: a match in the heading (document title, section heading, a
+# table's lead-in) says more than one in the body. Few fields keep queries fast: each
+# field multiplies the posting lists a question reads.
+FIELD_BOOSTS = {"heading": 1.2, "body": 1.0}
 ID_BOOST = 2.5
-PHRASE_BOOST = 1.5
+PAIR_BOOST = 1.5
 COMMON_SHARE = 0.2  # a term in more than this share of passages is left out of the query
 COMMON_MIN_PASSAGES = 2000  # ... but only in indexes this large: small ones are fast anyway
 
@@ -35,10 +38,11 @@ def make_schema() -> Schema:
     return Schema(
         passage_id=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
-        title=TEXT(analyzer=stemmed),
         heading=TEXT(analyzer=stemmed),
         body=TEXT(analyzer=stemmed),
-        context=TEXT(analyzer=stemmed),
+        # Adjacent body words as one token ("sunset_period", "recommend_10"): phrase matching
+        # by term lookup, far cheaper than positional phrase queries.
+        pairs=KEYWORD(scorable=True),
         ids=KEYWORD(lowercase=True, commas=True, scorable=True),
         symbol=KEYWORD(lowercase=True, commas=True),
         session=KEYWORD(lowercase=True, commas=True),
@@ -51,6 +55,15 @@ def make_schema() -> Schema:
     )
 
 
+_STEMMER = StemmingAnalyzer(minsize=1)
+
+
+def pair_tokens(words: Iterable[str]) -> list[str]:
+    """Stems of adjacent words joined: the body's (or a question's) word pairs."""
+    stems = [t.text for t in _STEMMER(" ".join(words))]
+    return [f"{a}_{b}" for a, b in zip(stems, stems[1:])]
+
+
 def passage_fields(passage: Passage, meta: DocumentMeta) -> dict[str, str]:
     e = passage.entities
     doc_sessions = {meta.session} if meta.session else set()
@@ -58,10 +71,9 @@ def passage_fields(passage: Passage, meta: DocumentMeta) -> dict[str, str]:
     return {
         "passage_id": passage.passage_id,
         "doc_id": passage.doc_id,
-        "title": meta.title,
-        "heading": passage.heading,
+        "heading": f"{meta.title}\n{passage.heading}\n{passage.context}",
         "body": passage.text,
-        "context": passage.context,
+        "pairs": " ".join(dict.fromkeys(pair_tokens([passage.text]))),
         "ids": ",".join(id_tokens(e) + ([meta.symbol.lower()] if meta.symbol else [])),
         "symbol": meta.symbol or "",
         "session": ",".join(sorted(doc_sessions)),
@@ -115,18 +127,21 @@ class KeywordQuery:
     phrases: tuple[tuple[str, str], ...] = ()  # adjacent question words, e.g. ("sunset", "period")
 
 
-def to_whoosh(query: KeywordQuery, schema: Schema, common: Callable[[str, str], bool] | None = None) -> Query | None:
-    """The BM25F query. `common(field, token)` marks terms in so many passages that they
-    barely change the ranking; they are left out (as Lucene's common-terms query does),
-    because reading their long posting lists is most of a keyword search's cost."""
-    is_common = common or (lambda _field, _token: False)
+def to_whoosh(query: KeywordQuery, schema: Schema, share: Callable[[str, str], float] | None = None) -> Query | None:
+    """The BM25F query. `share(field, token)` is the fraction of passages holding a term;
+    terms in more than COMMON_SHARE of them barely change the ranking and are left out
+    (as Lucene's common-terms query does), because reading their long posting lists is
+    most of a keyword search's cost. If every word is that common, the rarest two stay."""
+    frequency = share or (lambda _field, _token: 0.0)
     clauses: list[Query] = []
     for field, boost in FIELD_BOOSTS.items():
         analyzer = schema[field].analyzer
         tokens = sorted({t.text for w in query.words for t in analyzer(w)})
-        # If every word is common, keep them all: a slow answer beats no answer.
-        kept = [tok for tok in tokens if not is_common(field, tok)] or tokens
-        clauses += [Term(field, tok, boost=boost) for tok in kept]
+        shares = {tok: frequency(field, tok) for tok in tokens}
+        kept = [tok for tok in tokens if shares[tok] <= COMMON_SHARE]
+        if not kept and field == "body":
+            kept = sorted(tokens, key=lambda tok: (shares[tok], tok))[:2]
+        clauses += [Term(field, tok, boost=boost) for tok in kept if shares[tok] > 0 or share is None]
         # A glossary expansion counts only as the whole phrase: "Digital Access Service",
         # not every passage that says "service".
         for expansion in query.expansions:
@@ -138,12 +153,10 @@ def to_whoosh(query: KeywordQuery, schema: Schema, common: Callable[[str, str], 
     clauses += [Term("ids", token, boost=ID_BOOST) for token in query.ids]
     # Words that stand together in the question and in a passage ("Recommendation 10",
     # "sunset period") say more than the same words scattered.
-    for field in ("body", "heading"):
-        analyzer = schema[field].analyzer
-        for pair in query.phrases:
-            tokens = [t.text for w in pair for t in analyzer(w)]
-            if len(tokens) == 2 and not all(is_common(field, tok) for tok in tokens):
-                clauses.append(Phrase(field, tokens, boost=PHRASE_BOOST * FIELD_BOOSTS[field]))
+    for pair in query.phrases:
+        for token in pair_tokens(pair):
+            if share is None or frequency("pairs", token) > 0:
+                clauses.append(Term("pairs", token, boost=PAIR_BOOST))
     return Or(clauses) if clauses else None
 
 
@@ -156,35 +169,41 @@ def filter_query(filters: dict[str, str]) -> Query | None:
     return And(terms) if len(terms) > 1 else terms[0]
 
 
+def open_searcher(ix: whoosh_index.Index) -> Searcher:
+    """A BM25F searcher. Opening one reads every segment's structures (tens of ms on a large
+    index), so callers keep one per thread and index version rather than one per question."""
+    return ix.searcher(weighting=scoring.BM25F())
+
+
 def search(
-    ix: whoosh_index.Index, query: KeywordQuery, limit: int, filters: dict[str, str] | None = None
+    searcher: Searcher, query: KeywordQuery, limit: int, filters: dict[str, str] | None = None
 ) -> list[tuple[str, float]]:
     """(passage_id, BM25F score), best first."""
-    with ix.searcher(weighting=scoring.BM25F()) as searcher:
-        ceiling = COMMON_SHARE * searcher.doc_count()
-        large = searcher.doc_count() >= COMMON_MIN_PASSAGES
+    total = searcher.doc_count()
 
-        def common(field: str, token: str) -> bool:
-            return large and searcher.doc_frequency(field, token) > ceiling
+    def share(field: str, token: str) -> float:
+        frequency = searcher.doc_frequency(field, token)
+        # Small indexes are fast anyway: there, only "absent" (0) matters.
+        return frequency / total if total >= COMMON_MIN_PASSAGES else float(frequency > 0) * 1e-9
 
-        whoosh_query = to_whoosh(query, ix.schema, common)
-        if whoosh_query is None:
-            return []
-        results = searcher.search(whoosh_query, limit=limit, filter=filter_query(filters or {}))
-        return [(hit["passage_id"], float(hit.score)) for hit in results]
+    whoosh_query = to_whoosh(query, searcher.schema, share)
+    if whoosh_query is None:
+        return []
+    results = searcher.search(whoosh_query, limit=limit, filter=filter_query(filters or {}))
+    return [(hit["passage_id"], float(hit.score)) for hit in results]
 
 
-def suggest_spelling(ix: whoosh_index.Index, words: Sequence[str]) -> dict[str, str]:
+def suggest_spelling(searcher: Searcher, words: Sequence[str]) -> dict[str, str]:
     """Misspelled word → best known word, for words the index has never seen."""
     out: dict[str, str] = {}
-    with ix.searcher() as searcher:
-        corrector = searcher.corrector("words")
-        for word in words:
-            lowered = word.lower()
-            if len(lowered) < 4 or not lowered.isalpha() or searcher.doc_frequency("words", lowered):
-                continue
-            # One edit for short words, two for long ones: "twelth" → "twelfth", not "bake" → "name".
-            suggestions = corrector.suggest(lowered, limit=1, maxdist=1 if len(lowered) <= 6 else 2)
-            if suggestions and suggestions[0] != lowered:
-                out[word] = suggestions[0]
+    corrector = None  # built only when a word is unknown
+    for word in words:
+        lowered = word.lower()
+        if len(lowered) < 4 or not lowered.isalpha() or searcher.doc_frequency("words", lowered):
+            continue
+        corrector = corrector or searcher.corrector("words")
+        # One edit for short words, two for long ones: "twelth" → "twelfth", not "bake" → "name".
+        suggestions = corrector.suggest(lowered, limit=1, maxdist=1 if len(lowered) <= 6 else 2)
+        if suggestions and suggestions[0] != lowered:
+            out[word] = suggestions[0]
     return out

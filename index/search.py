@@ -115,7 +115,7 @@ class HybridSearcher:
         if mode != "vector":
             keyword_ids = [
                 pid for pid, _ in keyword.search(
-                    version.keyword_index, question.keyword_query(), self.keyword_candidates, filters
+                    version.keyword_searcher(), question.keyword_query(), self.keyword_candidates, filters
                 )
             ]
         timings["keyword"] = time.perf_counter() - clock

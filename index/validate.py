@@ -43,7 +43,8 @@ def _smoke_query(directory: Path, passages: PassageStore, vectors: np.ndarray, i
     middle = passages.count() // 2
     sample = passages.fetch([middle])[0]
     words = tuple(dict.fromkeys(re.findall(r"[A-Za-z]{4,}", sample.text))) or tuple(sample.text.split()[:8])
-    found = [pid for pid, _ in keyword.search(ix, keyword.KeywordQuery(words=words), limit=5000)]
+    with keyword.open_searcher(ix) as searcher:
+        found = [pid for pid, _ in keyword.search(searcher, keyword.KeywordQuery(words=words), limit=5000)]
     if sample.passage_id not in found:
         raise IndexCorrupt(f"build {directory.name} failed its smoke query: keyword search missed {sample.passage_id}")
     scores = np.asarray(vectors) @ np.asarray(vectors[middle])

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from whoosh.searching import Searcher
 
 from cws.errors import IndexMissing
 from index import keyword
@@ -32,8 +33,16 @@ class IndexVersion:
         self.store = PassageStore(directory)
         self.vectors: np.ndarray = np.load(directory / VECTORS)
         self.keyword_index = keyword.open_index(directory / keyword.KEYWORD_DIR)
+        self._local = threading.local()
         self.passage_ids: list[str] = self.store.passage_ids()
         self.row_of: dict[str, int] = {pid: row for row, pid in enumerate(self.passage_ids)}
+
+    def keyword_searcher(self) -> Searcher:
+        """This thread's searcher on this version (whoosh searchers are not shared between threads)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = keyword.open_searcher(self.keyword_index)
+        return searcher
 
     @property
     def model(self) -> str:
