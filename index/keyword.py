@@ -150,12 +150,14 @@ def to_whoosh(query: KeywordQuery, schema: Schema, share: Callable[[str, str], f
                 clauses.append(Phrase(field, tokens_in_order, slop=3, boost=boost))
             elif tokens_in_order:
                 clauses.append(Term(field, tokens_in_order[0], boost=boost))
-    clauses += [Term("ids", token, boost=ID_BOOST) for token in query.ids]
+    clauses += [
+        Term("ids", token, boost=ID_BOOST) for token in query.ids if share is None or 0 < frequency("ids", token) <= COMMON_SHARE
+    ]
     # Words that stand together in the question and in a passage ("Recommendation 10",
     # "sunset period") say more than the same words scattered.
     for pair in query.phrases:
         for token in pair_tokens(pair):
-            if share is None or frequency("pairs", token) > 0:
+            if share is None or 0 < frequency("pairs", token) <= COMMON_SHARE:
                 clauses.append(Term("pairs", token, boost=PAIR_BOOST))
     return Or(clauses) if clauses else None
 
