@@ -154,13 +154,15 @@ class Bench:
     def memory(self, size: int) -> None:
         settings = self.indexed(size)
         script = (
-            "import json, resource, sys\n"
+            "import json, sys\n"
             "from bench.questions import questions\n"
             "from bench.sections import settings_for\n"
             "from cws.answering import AnswerEngine\n"
             f"engine = AnswerEngine(settings_for({str(settings.data_dir)!r}, {str(self.corpus(size))!r}))\n"
             "for q in questions(30, seed=5): engine.ask(q)\n"
-            "print(json.dumps({'max_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+            # VmHWM is this process's own peak; ru_maxrss would also count the parent's RSS at fork.
+            "hwm = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+            "print(json.dumps({'max_rss_mb': hwm / 1024}))\n"
         )
         peaks = []
         for _ in range(self.runs):
