@@ -7,17 +7,15 @@ transaction is committed (WAL, synchronous=FULL) before the caller confirms anyt
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
 from atr.validation import Submission
-from cws.database import open_database
+from cws.database import connected, open_database, utc_now
 
 migrations = Migrations("atr")
 
@@ -57,10 +55,6 @@ class StoredSubmission:
     previous_url: str | None = None
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 class AtrStore:
     """Opens a connection per operation, so threads and processes can share the file."""
 
@@ -68,13 +62,8 @@ class AtrStore:
         self.data_dir = data_dir
         open_database(data_dir, migrations).close()
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite_utils.Database]:
-        db = open_database(self.data_dir)
-        try:
-            yield db
-        finally:
-            db.close()
+    def _db(self) -> AbstractContextManager[sqlite_utils.Database]:
+        return connected(self.data_dir)
 
     def submit(self, submission: Submission, team_id: str, user_id: str) -> StoredSubmission:
         """Store `submission` as the current link; return exactly what was committed."""
@@ -86,7 +75,7 @@ class AtrStore:
                 current = conn.execute(
                     "select url, note, version from atr_submissions where office = ? and ip_type = ? and year = ?", key
                 ).fetchone()
-                now = _now()
+                now = utc_now()
                 version = (current[2] + 1) if current else 1
                 conn.execute(
                     "insert or replace into atr_submissions "

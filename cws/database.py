@@ -7,6 +7,9 @@ processes writing at once wait for each other instead of failing. Each feature o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
@@ -30,3 +33,18 @@ def open_database(data_dir: Path, *migrations: Migrations) -> sqlite_utils.Datab
     for migration_set in migrations:
         migration_set.apply(db)
     return db
+
+
+@contextmanager
+def connected(data_dir: Path) -> Iterator[sqlite_utils.Database]:
+    """One connection for one operation, closed after: safe across threads and processes."""
+    db = open_database(data_dir)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def utc_now() -> str:
+    """The timestamp format of every table: ISO 8601, UTC, seconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -11,15 +11,13 @@ re-sent, because it may have been delivered.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime, timezone
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from cws.database import open_database
+from cws.database import connected, open_database, utc_now
 
 migrations = Migrations("job_posts")
 
@@ -37,22 +35,13 @@ def create_posts(db: sqlite_utils.Database) -> None:
     db["job_posts"].create_index(["kind", "state"])
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 class Ledger:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
         open_database(data_dir, migrations).close()
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite_utils.Database]:
-        db = open_database(self.data_dir)
-        try:
-            yield db
-        finally:
-            db.close()
+    def _db(self) -> AbstractContextManager[sqlite_utils.Database]:
+        return connected(self.data_dir)
 
     def claim(self, key: str, kind: str, subject: str, channel: str, scheduled_for: str, state: str = "claimed") -> bool:
         """True if this caller now owns `key` (it was new, or its last attempt failed)."""
@@ -65,13 +54,13 @@ class Ledger:
                     conn.execute(
                         "insert into job_posts (key, kind, subject, channel, scheduled_for, state, claimed_at, attempts) "
                         "values (?, ?, ?, ?, ?, ?, ?, 1)",
-                        (key, kind, subject, channel, scheduled_for, state, _now()),
+                        (key, kind, subject, channel, scheduled_for, state, utc_now()),
                     )
                     owned = True
                 elif row[0] == "failed" and state == "claimed":
                     conn.execute(
                         "update job_posts set state = 'claimed', claimed_at = ?, attempts = ? where key = ?",
-                        (_now(), row[1] + 1, key),
+                        (utc_now(), row[1] + 1, key),
                     )
                     owned = True
                 else:
@@ -87,7 +76,7 @@ class Ledger:
             with db.conn:
                 db.conn.execute(
                     "update job_posts set state = ?, finished_at = ?, detail = ? where key = ?",
-                    (state, _now(), detail[:2000], key),
+                    (state, utc_now(), detail[:2000], key),
                 )
 
     def state(self, key: str) -> str | None:
