@@ -11,7 +11,7 @@ import json
 from atr.offices import office_name
 from atr.report import TYPE_LABELS, TYPES, Coverage
 from atr.store import StoredSubmission
-from bot.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, escape, safe_url, truncate, user_mention
+from bot.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, context, escape, mrkdwn, safe_url, section, truncate, user_mention
 
 SUBMIT_VIEW = "atr_submit"  # callback_id of the form
 VIEW_CALLBACK_IDS = (SUBMIT_VIEW,)
@@ -39,18 +39,6 @@ are only visible to you."""
 
 def _plain(text: str) -> dict:
     return {"type": "plain_text", "text": text, "emoji": True}
-
-
-def _mrkdwn(text: str) -> dict:
-    return {"type": "mrkdwn", "text": text, "verbatim": True}
-
-
-def section(text: str) -> dict:
-    return {"type": "section", "text": _mrkdwn(truncate(text, MAX_SECTION_CHARS))}
-
-
-def context(text: str) -> dict:
-    return {"type": "context", "elements": [_mrkdwn(truncate(text, MAX_SECTION_CHARS))]}
 
 
 def link(url: str) -> str:

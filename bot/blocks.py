@@ -81,16 +81,16 @@ def user_mention(user_id: str | None) -> str | None:
     return f"<@{user_id}>" if user_id and _USER_ID.match(user_id) else None
 
 
-def _mrkdwn(text: str) -> dict:
+def mrkdwn(text: str) -> dict:
     return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
-def _section(text: str) -> dict:
-    return {"type": "section", "text": _mrkdwn(truncate(text, MAX_SECTION_CHARS))}
+def section(text: str) -> dict:
+    return {"type": "section", "text": mrkdwn(truncate(text, MAX_SECTION_CHARS))}
 
 
-def _context(text: str) -> dict:
-    return {"type": "context", "elements": [_mrkdwn(truncate(text, MAX_CONTEXT_CHARS))]}
+def context(text: str) -> dict:
+    return {"type": "context", "elements": [mrkdwn(truncate(text, MAX_CONTEXT_CHARS))]}
 
 
 def citation(source: Source) -> str:
@@ -105,7 +105,7 @@ def _source_block(source: Source) -> dict:
     head = citation(source)
     snippet = _BOLD.sub(r"*\1*", escape(" ".join(source.snippet.split())))
     room = MAX_SECTION_CHARS - len(head) - 3
-    return _section(f"{head}\n>{truncate(snippet, room)}" if room > 20 else head)
+    return section(f"{head}\n>{truncate(snippet, room)}" if room > 20 else head)
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
@@ -124,7 +124,7 @@ def answer_message(
     shared_by: str | None = None,
 ) -> dict:
     """`text` (notification fallback) and `blocks` for an answer, ready for chat.postMessage."""
-    blocks = [_section(escape(answer.text))]
+    blocks = [section(escape(answer.text))]
     notes = []
     if follow_up_to:
         notes.append(f"Follow-up to: _{escape(follow_up_to)}_")
@@ -133,7 +133,7 @@ def answer_message(
     if mention := user_mention(shared_by):
         notes.append(f"Shared by {mention}")
     if notes:
-        blocks.append(_context("  ·  ".join(notes)))
+        blocks.append(context("  ·  ".join(notes)))
     buttons = []
     if answer.found and answer_id:
         buttons = [_button("👍 Helpful", VOTE_UP_ACTION, answer_id), _button("👎 Not helpful", VOTE_DOWN_ACTION, answer_id)]
@@ -151,11 +151,11 @@ def help_message(unknown: str | None = None) -> dict:
     """Everything the bot does, with examples; `unknown` is words we could not use."""
     blocks = []
     if unknown:
-        blocks.append(_context(f"I did not understand `{escape(truncate(unknown, 200))}`, so here is what I can do."))
-    blocks.append(_section(HELP_TEXT))
+        blocks.append(context(f"I did not understand `{escape(truncate(unknown, 200))}`, so here is what I can do."))
+    blocks.append(section(HELP_TEXT))
     return {"text": "CWS Assistant: mention me, DM me, or use /cws QUESTION. /cws help for more.", "blocks": blocks}
 
 
 def text_message(text: str) -> dict:
     """A short plain message (progress, thanks, errors), escaped all the same."""
-    return {"text": truncate(escape(text), MAX_FALLBACK_CHARS), "blocks": [_section(escape(text))]}
+    return {"text": truncate(escape(text), MAX_FALLBACK_CHARS), "blocks": [section(escape(text))]}

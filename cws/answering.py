@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass, field
 
 from config.settings import Settings
 from corpus.entities import normalize_session, normalize_standard, normalize_task
+from corpus.passages import citation
 from cws.errors import InvalidFilter
-from cws.extract import Candidate
-from cws.extract import compose_answer, rank_candidates, referenced_paragraphs, wanted_from
+from cws.extract import Candidate, compose_answer, rank_candidates, referenced_paragraphs, wanted_from
 from cws.text import highlight, window
 from index.embedding import Embedder, get_embedder
 from index.keyword import suggest_spelling
@@ -90,17 +90,12 @@ def normalise_filters(filters: dict[str, str | int | None] | None) -> dict[str, 
     return out
 
 
-def _citation(hit: Hit) -> str:
-    label = hit.passage.paragraph
-    return f"{hit.passage.cited_as}, {'para. ' + label if label.isdigit() else label}"
-
-
 def _source(hit: Hit, wanted: set[str], focus: str) -> Source:
     text = hit.passage.text
     at = text.find(focus) if focus else -1
     snippet = highlight(window(text, max(at, 0), SNIPPET_CHARS), wanted)
     p = hit.passage
-    return Source(p.doc_id, p.title, p.symbol, p.paragraph, _citation(hit), text, snippet, round(hit.score, 6), p.url)
+    return Source(p.doc_id, p.title, p.symbol, p.paragraph, citation(p.cited_as, p.paragraph), text, snippet, round(hit.score, 6), p.url)
 
 
 class AnswerEngine:

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 
+from config.settings import read_yaml
 from cws.errors import ConfigError
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -82,12 +82,7 @@ def _entry(path: Path, index: int, raw: Any) -> Deadline:
 
 def load_deadlines(path: Path) -> list[Deadline]:
     """Every deadline in `path`, or ConfigError naming the first bad entry and field."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read deadlines file {path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"deadlines file {path} is not valid YAML: {exc}") from exc
+    data = read_yaml(path, "deadlines file")
     items = (data or {}).get("deadlines") if isinstance(data, dict) or data is None else None
     if items is None:
         items = []
