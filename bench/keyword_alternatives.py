@@ -1,26 +1,69 @@
-"""Whoosh BM25F against bm25s on the same passages and questions (the measured reason
-behind the note in BENCHMARKS.md). bm25s is not a dependency of the project:
+"""Whoosh BM25F against the project's bm25s fields on the same passages and questions:
+the measured reason for ranking with bm25s (README, "Keyword ranking"). It builds the
+Whoosh index the project used before (heading and body BM25F, word pairs, identifiers,
+terms in over 20 % of passages left out of the query) from the benchmark index's own
+passages, then times both and compares their top 10.
 
-    .venv/bin/pip install bm25s && .venv/bin/python -m bench.keyword_alternatives [SIZE]
+    .venv/bin/python -m bench.keyword_alternatives [SIZE]     (after `python -m bench` built SIZE)
 """
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import time
 from pathlib import Path
 
-import bm25s
-import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import scoring
 from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.query import Or, Term
 
 from bench.questions import questions
 from bench.sections import settings_for
 from bench.stats import percentile
-from index import keyword
+from index import keyword, store
 from index.question import analyse
 from index.version import LiveIndex
+
+COMMON_SHARE = 0.2
+BOOSTS = {"heading": 1.2, "body": 1.0, "pairs": 1.5, "ids": 2.5}
+
+
+def whoosh_index_of(folder: Path, database: Path) -> whoosh_index.Index:
+    if whoosh_index.exists_in(str(folder)):
+        return whoosh_index.open_dir(str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    stemmed = StemmingAnalyzer(minsize=1)
+    schema = Schema(row=ID(stored=True), heading=TEXT(analyzer=stemmed), body=TEXT(analyzer=stemmed),
+                    pairs=KEYWORD(scorable=True), ids=KEYWORD(lowercase=True, commas=True, scorable=True))
+    ix = whoosh_index.create_in(str(folder), schema)
+    passages = store.PassageStore(database.parent)
+    documents = {doc_id: store.row_to_meta(r) for doc_id, r in passages.documents().items()}
+    writer = ix.writer(limitmb=256)
+    started = time.perf_counter()
+    for r in passages.rows_for_docs(sorted(documents)):
+        passage, meta = store.row_to_passage(r), documents[r["doc_id"]]
+        terms = keyword.passage_terms(passage, meta)
+        writer.add_document(row=str(r["row"]), heading=f"{meta.title}\n{passage.heading}\n{passage.context}",
+                            body=passage.text, pairs=" ".join(terms.pairs), ids=",".join(terms.ids))
+    writer.commit()
+    print(f"built the Whoosh index in {time.perf_counter() - started:.0f}s")
+    return ix
+
+
+def whoosh_search(searcher, query: keyword.KeywordQuery, limit: int) -> list[int]:  # type: ignore[no-untyped-def]
+    total = searcher.doc_count()
+    clauses = []
+    for field, tokens in query.field_tokens().items():
+        shares = {t: searcher.doc_frequency(field, t) / total for t in tokens}
+        kept = [t for t in tokens if 0 < shares[t] <= COMMON_SHARE]
+        if not kept and field == "body":
+            kept = sorted((t for t in tokens if shares[t] > 0), key=shares.get)[:2]
+        clauses += [Term(field, t, boost=BOOSTS[field]) for t in kept]
+    if not clauses:
+        return []
+    return [int(hit["row"]) for hit in searcher.search(Or(clauses), limit=limit)]
 
 
 def main() -> None:
@@ -28,29 +71,23 @@ def main() -> None:
     workdir = Path("/tmp/cws-bench")
     settings = settings_for(workdir / f"data-{size}", workdir / f"corpus-{size}")
     version = LiveIndex(settings.index_root).current()
-    db = sqlite3.connect(f"file:{version.directory / 'passages.db'}?mode=ro", uri=True)
-    rows = db.execute(
-        "select d.title, p.heading, p.context, p.text from passages p join documents d using (doc_id) order by p.row"
-    ).fetchall()
-    analyzer = StemmingAnalyzer(minsize=1)
-    tokens = [[t.text for t in analyzer(" ".join(r))] for r in rows]
-    retriever = bm25s.BM25()
-    retriever.index(tokens, show_progress=False)
-    asked = questions(60, seed=1)
-    whoosh_ms, bm25s_ms = [], []
-    searcher = version.keyword_searcher()
-    for question in asked:
+    ix = whoosh_index_of(workdir / f"whoosh-{size}", version.directory / "passages.db")
+    searcher = ix.searcher(weighting=scoring.BM25F())
+    asked = [analyse(q).keyword_query() for q in questions(60, seed=1)]
+    whoosh_ms, bm25s_ms, overlap = [], [], []
+    for query in asked:
         started = time.perf_counter()
-        keyword.search(searcher, analyse(question).keyword_query(), 50)
+        by_whoosh = whoosh_search(searcher, query, 50)
         whoosh_ms.append((time.perf_counter() - started) * 1000)
-        query = [t.text for t in analyzer(question)]
         started = time.perf_counter()
-        scores = retriever.get_scores(query)
-        np.argpartition(-scores, 50)[:50]
+        by_bm25s = [row for row, _ in version.keyword.search(query, 50)]
         bm25s_ms.append((time.perf_counter() - started) * 1000)
-    print(f"{len(rows):,} passages, {len(asked)} questions")
-    print(f"whoosh BM25F: p50 {percentile(whoosh_ms, 50):.1f} ms, p95 {percentile(whoosh_ms, 95):.1f} ms")
-    print(f"bm25s:        p50 {percentile(bm25s_ms, 50):.1f} ms, p95 {percentile(bm25s_ms, 95):.1f} ms")
+        if by_whoosh[:10]:
+            overlap.append(len(set(by_whoosh[:10]) & set(by_bm25s[:10])) / len(by_whoosh[:10]))
+    print(f"{version.passage_count:,} passages, {len(asked)} questions")
+    print(f"Whoosh BM25F: p50 {percentile(whoosh_ms, 50):.1f} ms, p95 {percentile(whoosh_ms, 95):.1f} ms")
+    print(f"bm25s fields: p50 {percentile(bm25s_ms, 50):.1f} ms, p95 {percentile(bm25s_ms, 95):.1f} ms")
+    print(f"top-10 overlap: median {percentile(overlap, 50):.2f}, lowest {min(overlap):.2f}")
 
 
 if __name__ == "__main__":

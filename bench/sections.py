@@ -20,6 +20,7 @@ from corpus.ingest import scan
 from cws.answering import AnswerEngine
 from index.build import build_index, embedding_text
 from index.embedding import get_embedder
+from index.version import LiveIndex
 
 QUIET = lambda _label, _total: (lambda _n: None)  # noqa: E731
 PARTS = ("analysis", "encode", "keyword", "vector", "fusion", "fetch", "answer")
@@ -49,6 +50,8 @@ class Bench:
     def indexed(self, size: int) -> Settings:
         """An index of `size` synthetic passages; stand-in vectors (see bench/vectors.py)."""
         settings = settings_for(self.workdir / f"data-{size}", self.corpus(size))
+        if LiveIndex(settings.index_root).outdated():  # written by an older version: time a fresh build
+            shutil.rmtree(settings.data_dir)
         if not (settings.index_root / "CURRENT").exists():
             stand_in = RandomUnitEmbedder(self.model.name, self.model.dimension)
             started = time.perf_counter()

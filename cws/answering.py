@@ -15,7 +15,6 @@ from cws.errors import InvalidFilter
 from cws.extract import Candidate, compose_answer, rank_candidates, referenced_paragraphs, wanted_from
 from cws.text import highlight, window
 from index.embedding import Embedder, get_embedder
-from index.keyword import suggest_spelling
 from index.question import analyse
 from index.search import Hit, HybridSearcher
 from index.version import LiveIndex
@@ -140,7 +139,7 @@ class AnswerEngine:
         version = self.live.current()
         clock = time.perf_counter()
         analysed = analyse(question)
-        misspelled = suggest_spelling(version.keyword_searcher(), analysed.words)
+        misspelled = version.keyword.suggest_spelling(analysed.words)
         did_you_mean = None
         if misspelled:
             # Search for what the user meant; the answer says which spelling was used.

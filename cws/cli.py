@@ -68,10 +68,12 @@ def _engine(obj: Context, build_if_missing: bool = True):  # type: ignore[no-unt
     from cws.indexing import format_summary, run_build
 
     engine = make_engine(obj.settings)
-    if build_if_missing and not engine.live.exists():
-        click.echo("No index yet: building it first.", err=True)
-        summary = run_build(obj.settings, embedder=engine.embedder)
-        click.echo(format_summary(summary), err=True)
+    if build_if_missing:
+        reason = "No index yet" if not engine.live.exists() else "The index was built by an older version" if engine.live.outdated() else None
+        if reason:
+            click.echo(f"{reason}: building it first.", err=True)
+            summary = run_build(obj.settings, embedder=engine.embedder)
+            click.echo(format_summary(summary), err=True)
     return engine
 
 

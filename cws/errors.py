@@ -13,6 +13,10 @@ class IndexMissing(CwsError):
     """No live index exists yet in the data directory."""
 
 
+class IndexOutdated(CwsError):
+    """The live index was written by an older version whose keyword format this one cannot read."""
+
+
 class IndexCorrupt(CwsError):
     """A build failed validation; the live index is left as it was."""
 

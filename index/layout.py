@@ -1,7 +1,7 @@
 """Where builds live and which one is live.
 
     <data_dir>/index/CURRENT          name of the live build (replaced atomically)
-    <data_dir>/index/builds/<name>/   one build: build.json, passages.db, vectors.npy, whoosh/
+    <data_dir>/index/builds/<name>/   one build: build.json, passages.db, vectors.npy, keyword/
     <data_dir>/index/build.lock       held while a build runs
 
 A build is complete only once its build.json exists (written last, atomically), and

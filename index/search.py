@@ -1,4 +1,4 @@
-"""Hybrid retrieval: BM25F and exact cosine, fused by reciprocal rank, over the live build."""
+"""Hybrid retrieval: BM25 and exact cosine, fused by reciprocal rank, over the live build."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cws.errors import InvalidFilter, ModelMismatch
-from index import keyword
 from index.embedding import Embedder
 from index.fusion import reciprocal_rank_fusion
 from index.question import AnalysedQuestion
@@ -111,17 +110,14 @@ class HybridSearcher:
         timings["encode"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
+        rows = _filter_rows(version, filters)
         keyword_ids: list[str] = []
         if mode != "vector":
-            keyword_ids = [
-                pid for pid, _ in keyword.search(
-                    version.keyword_searcher(), question.keyword_query(), self.keyword_candidates, filters
-                )
-            ]
+            keyword_hits = version.keyword.search(question.keyword_query(), self.keyword_candidates, rows)
+            keyword_ids = [version.passage_ids[row] for row, _ in keyword_hits]
         timings["keyword"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        rows = _filter_rows(version, filters)
         vector_hits = [] if mode == "keyword" else top_k_cosine(version.vectors, query_vector, self.vector_candidates, rows)
         vector_ids = [version.passage_ids[row] for row, _ in vector_hits]
         timings["vector"] = time.perf_counter() - clock

@@ -20,9 +20,8 @@ def validate_build(directory: Path, info: dict[str, Any], embedder: Embedder) ->
     passages = PassageStore(directory)
     count = passages.count()
     vectors = np.load(directory / VECTORS, mmap_mode="r")
-    ix = keyword.open_index(directory / keyword.KEYWORD_DIR)
-    with ix.searcher() as searcher:
-        keyword_count = searcher.doc_count()
+    keywords = keyword.KeywordIndex(directory / keyword.KEYWORD_DIR)
+    keyword_count = keywords.passage_count
     problems = []
     if count != info["counts"]["passages"]:
         problems.append(f"passage table has {count} rows, expected {info['counts']['passages']}")
@@ -35,17 +34,16 @@ def validate_build(directory: Path, info: dict[str, Any], embedder: Embedder) ->
     if problems:
         raise IndexCorrupt(f"build {directory.name} failed validation: " + "; ".join(problems))
     if count:
-        _smoke_query(directory, passages, vectors, ix)
+        _smoke_query(directory, passages, vectors, keywords)
 
 
-def _smoke_query(directory: Path, passages: PassageStore, vectors: np.ndarray, ix: Any) -> None:
+def _smoke_query(directory: Path, passages: PassageStore, vectors: np.ndarray, keywords: keyword.KeywordIndex) -> None:
     """A passage must find itself by its own words and by its own vector."""
     middle = passages.count() // 2
     sample = passages.fetch([middle])[0]
     words = tuple(dict.fromkeys(re.findall(r"[A-Za-z]{4,}", sample.text))) or tuple(sample.text.split()[:8])
-    with keyword.open_searcher(ix) as searcher:
-        found = [pid for pid, _ in keyword.search(searcher, keyword.KeywordQuery(words=words), limit=5000)]
-    if sample.passage_id not in found:
+    found = [row for row, _ in keywords.search(keyword.KeywordQuery(words=words), limit=5000)]
+    if middle not in found:
         raise IndexCorrupt(f"build {directory.name} failed its smoke query: keyword search missed {sample.passage_id}")
     scores = np.asarray(vectors) @ np.asarray(vectors[middle])
     if float(scores[middle]) < float(scores.max()) - 1e-4:

@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.searching import Searcher
-
-from cws.errors import IndexMissing
+from cws.errors import IndexMissing, IndexOutdated
 from index import keyword
-from index.layout import VECTORS, builds_dir, live_name, read_info
+from index.layout import VECTORS, builds_dir, live_build, live_name, read_info
 from index.store import PassageStore
 
 log = logging.getLogger(__name__)
+
+
+def is_outdated(info: dict[str, Any]) -> bool:
+    return info.get("keyword_schema") != keyword.SCHEMA_VERSION
 
 
 class IndexVersion:
@@ -30,19 +32,17 @@ class IndexVersion:
         self.directory = directory
         self.name = directory.name
         self.info: dict[str, Any] = read_info(directory)
+        if is_outdated(self.info):
+            raise IndexOutdated(
+                f"the live index {self.name} was built by an older version of CWS Assistant "
+                f"(keyword format {self.info.get('keyword_schema')}, this version reads {keyword.SCHEMA_VERSION}); "
+                "run 'cws index' to rebuild it"
+            )
         self.store = PassageStore(directory)
         self.vectors: np.ndarray = np.load(directory / VECTORS)
-        self.keyword_index = keyword.open_index(directory / keyword.KEYWORD_DIR)
-        self._local = threading.local()
+        self.keyword = keyword.KeywordIndex(directory / keyword.KEYWORD_DIR)
         self.passage_ids: list[str] = self.store.passage_ids()
         self.row_of: dict[str, int] = {pid: row for row, pid in enumerate(self.passage_ids)}
-
-    def keyword_searcher(self) -> Searcher:
-        """This thread's searcher on this version (whoosh searchers are not shared between threads)."""
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self._local.searcher = keyword.open_searcher(self.keyword_index)
-        return searcher
 
     @property
     def model(self) -> str:
@@ -71,6 +71,11 @@ class LiveIndex:
 
     def exists(self) -> bool:
         return live_name(self.root) is not None
+
+    def outdated(self) -> bool:
+        """True when the live build is in a keyword format this version cannot read."""
+        build = live_build(self.root)
+        return build is not None and is_outdated(read_info(build))
 
     def current(self) -> IndexVersion:
         name = live_name(self.root)
