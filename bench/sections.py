@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import torch
+
 from bench.questions import questions
 from bench.stats import percentile, spread
 from bench.synthetic import passages_of, write_corpus
@@ -94,6 +96,7 @@ class Bench:
         texts = [embedding_text(p) for s in result.sources for p in s.parse().passages]
         raw, pipeline = [], []
         for run in range(self.runs):
+            torch.set_num_threads(self.model.build_threads)  # as the build uses: every core
             started = time.perf_counter()
             self.model._model.encode(texts, batch_size=self.model.batch_size, normalize_embeddings=True,
                                      convert_to_numpy=True, show_progress_bar=False)  # the bare model

@@ -22,6 +22,11 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 log = logging.getLogger(__name__)
 
 MEMO_SIZE = 20_000  # sentence vectors remembered (about 30 MB at 384 dimensions)
+# Fewer texts than this are encoded on one thread. A question or a handful of answer
+# sentences is too little work to share: on 2 cores, two torch threads made question
+# encoding p50 16 / p95 73 ms against 11 / 13 ms on one (BENCHMARKS.md), and concurrent
+# questions already run on separate answer threads. Index builds keep every core.
+SMALL_INPUT = 32
 _cache: dict[Path, "Embedder"] = {}
 _cache_lock = threading.Lock()
 
@@ -37,6 +42,7 @@ class Embedder:
     """Encodes texts into L2-normalised float32 vectors (so cosine = dot product)."""
 
     def __init__(self, name: str, path: Path, batch_size: int = 64) -> None:
+        import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
@@ -48,6 +54,7 @@ class Embedder:
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.dimension = int(self._model.get_embedding_dimension())
         self._lock = threading.Lock()  # torch modules are not safe to call from many threads at once
+        self.build_threads = torch.get_num_threads()
         self._memo: dict[str, np.ndarray] = {}  # insertion-ordered; oldest evicted first
         log.info("loaded embedding model %s (%d dimensions) from %s", name, self.dimension, path)
 
@@ -62,9 +69,11 @@ class Embedder:
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         step = self.batch_size * 8
+        threads = 1 if len(texts) < SMALL_INPUT else self.build_threads
         for start in range(0, len(order), step):
             rows = order[start : start + step]
             with self._lock:
+                _use_threads(threads)
                 vectors = self._model.encode(
                     [texts[i] for i in rows],
                     batch_size=self.batch_size,
@@ -91,6 +100,14 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.vstack([self._memo[t] for t in texts])
+
+
+def _use_threads(count: int) -> None:
+    """Set torch's intra-op threads (called under the model lock, so no encode is running)."""
+    import torch
+
+    if torch.get_num_threads() != count:
+        torch.set_num_threads(count)
 
 
 def get_embedder(name: str, path: Path | None = None, batch_size: int = 64) -> Embedder:
