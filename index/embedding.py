@@ -68,7 +68,9 @@ class Embedder:
         # similar length and little padding is encoded; results go back in input order.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        step = self.batch_size * 8
+        # One batch per hold of the lock: a question asked during a reindex waits for one
+        # batch (about a second), not for the whole build.
+        step = self.batch_size
         threads = 1 if len(texts) < SMALL_INPUT else self.build_threads
         for start in range(0, len(order), step):
             rows = order[start : start + step]

@@ -2,7 +2,7 @@
 
 Each field (heading, body, word pairs, identifiers) is a bm25s index whose BM25 scores
 are precomputed into a sparse matrix, so ranking a question is a few numpy column sums:
-about 1 ms at 100,000 passages where Whoosh's pure-Python BM25F took 84 ms (p50) and
+about 2 ms at 100,000 passages where Whoosh's pure-Python BM25F took 84 ms (p50) and
 195 ms (p95); BENCHMARKS.md has the measurement. The fields are scored separately and
 added with boosts, which is what Whoosh's BM25F did for a multi-field query.
 

@@ -1,4 +1,4 @@
-"""Versioned, incremental builds on real Whoosh indexes, real SQLite and the real model."""
+"""Versioned, incremental builds on real keyword indexes, real SQLite and the real model."""
 
 from __future__ import annotations
 
