@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 from slack_sdk import WebClient
@@ -21,6 +22,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.blocks import answer_message, help_message, text_message, unescape
 from bot.feedback import FeedbackStore
+from bot.pending import MAX_ATTEMPTS, PendingQuestions
 from bot.settings import retry_handlers
 from bot.threads import ThreadContext, with_context
 from config.settings import Settings
@@ -61,6 +63,11 @@ class ChannelReply:
     def working(self) -> None:
         self._react(self.client.reactions_add)
 
+    def describe(self) -> dict:
+        """What `reply_from` needs to rebuild this reply in a later process."""
+        return {"kind": "channel", "channel": self.channel, "question_ts": self.question_ts,
+                "thread_ts": self.thread_ts, "reaction": self.reaction}
+
     def post(self, message: dict) -> str | None:
         response = self.client.chat_postMessage(
             channel=self.channel, thread_ts=self.thread_ts, unfurl_links=False, unfurl_media=False, **message
@@ -90,6 +97,10 @@ class ResponseUrlReply:
     def working(self) -> None:
         """The slash command's ack already said "Looking that up…"."""
 
+    def describe(self) -> dict:
+        return {"kind": "response_url", "url": self.url, "response_type": self.response_type,
+                "replace_original": self.replace_original}
+
     def post(self, message: dict) -> str | None:
         self.send(message | {"response_type": self.response_type, "replace_original": self.replace_original})
         return None
@@ -102,6 +113,14 @@ class ResponseUrlReply:
 
     def done(self) -> None:
         """Nothing to tidy up."""
+
+
+def reply_from(described: dict, client: WebClient, max_retries: int) -> ChannelReply | ResponseUrlReply:
+    """The reply a `describe()` call recorded, for a question picked up after a restart."""
+    fields = {k: v for k, v in described.items() if k != "kind"}
+    if described["kind"] == "channel":
+        return ChannelReply(client, **fields)
+    return ResponseUrlReply(max_retries=max_retries, **fields)
 
 
 @dataclass(frozen=True)
@@ -134,17 +153,22 @@ def question_text(text: str, bot_user_id: str | None) -> str:
 class Answerer:
     """What the listeners need, attached to every request's context as `context["answerer"]`."""
 
-    def __init__(self, engine: AnswerEngine, settings: Settings, feedback: FeedbackStore, threads: ThreadContext) -> None:
+    def __init__(
+        self, engine: AnswerEngine, settings: Settings, feedback: FeedbackStore, threads: ThreadContext,
+        pending: PendingQuestions,
+    ) -> None:
         self.engine = engine
         self.slack = settings.slack
         self.feedback = feedback
         self.threads = threads
+        self.pending = pending
         self.pool = ThreadPoolExecutor(max_workers=self.slack.answer_threads, thread_name_prefix="cws-answer")
 
-    def submit(self, work: Callable[[], object], reply: Reply) -> Future:
-        return self.pool.submit(self._guarded, work, reply)
+    def submit(self, work: Callable[[], object], reply: Reply, settle: Callable[[], None] | None = None) -> Future:
+        """Run `work` in the pool; `settle()` once it has ended, answered or failed (not on a crash)."""
+        return self.pool.submit(self._guarded, work, reply, settle)
 
-    def _guarded(self, work: Callable[[], object], reply: Reply) -> None:
+    def _guarded(self, work: Callable[[], object], reply: Reply, settle: Callable[[], None] | None) -> None:
         try:
             work()
         except Exception:  # the one error boundary: any failure is logged with its traceback and the user told
@@ -153,9 +177,26 @@ class Answerer:
                 reply.post(text_message(SORRY))
             except (SlackClientError, OSError):
                 log.exception("could not tell the user that answering failed")
+        if settle:
+            settle()
 
-    def ask(self, question: Question, reply: Reply) -> Future:
-        return self.submit(lambda: self._answer(question, reply), reply)
+    def ask(self, question: Question, reply: ChannelReply | ResponseUrlReply, pending_id: str | None = None) -> Future:
+        """Answer in the background; the question is kept on disk until it has been answered."""
+        pending_id = pending_id or self.pending.add(question, reply.describe())
+        return self.submit(lambda: self._answer(question, reply), reply, lambda: self.pending.done(pending_id))
+
+    def resume(self, client: WebClient) -> int:
+        """Answer the questions a previous process acknowledged and died before answering."""
+        orphans = self.pending.take_orphans()
+        for item in orphans:
+            reply = reply_from(item.reply, client, self.slack.max_retries)
+            if item.attempts > MAX_ATTEMPTS:  # answering it has already failed this often: stop trying
+                log.error("giving up on a question after %d attempts: %r", item.attempts - 1, item.question["text"])
+                self.submit(partial(reply.post, text_message(SORRY)), reply, partial(self.pending.done, item.id))
+                continue
+            log.info("answering a question a previous process left unanswered: %r", item.question["text"])
+            self.ask(Question(**item.question), reply, pending_id=item.id)
+        return len(orphans)
 
     def _answer(self, question: Question, reply: Reply) -> None:
         reply.working()

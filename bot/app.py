@@ -15,6 +15,7 @@ from bot.dedupe import EventDedupe
 from bot.feedback import FeedbackStore
 from bot.listeners import register_listeners
 from bot.middleware import attach, skip_redelivered
+from bot.pending import PendingQuestions
 from bot.settings import SlackSecrets, web_client
 from bot.threads import ThreadContext
 from config.settings import Settings
@@ -45,7 +46,10 @@ def create_app(
         listener_executor=ThreadPoolExecutor(max_workers=threads, thread_name_prefix="cws-listener"),
         name="cws-assistant",
     )
-    answerer = Answerer(engine, settings, FeedbackStore(settings.data_dir), ThreadContext(settings.data_dir))
+    answerer = Answerer(
+        engine, settings, FeedbackStore(settings.data_dir), ThreadContext(settings.data_dir), PendingQuestions(settings.data_dir)
+    )
+    answerer.resume(app.client)  # questions a crashed or stopped process acknowledged but never answered
     app.use(skip_redelivered(EventDedupe(settings.data_dir)))
     app.use(attach(answerer))
     app.use(attach_atr(AtrAccess(settings)))  # /atr, the App Home tab and /cws deadlines
