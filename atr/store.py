@@ -7,15 +7,13 @@ transaction is committed (WAL, synchronous=FULL) before the caller confirms anyt
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
 from atr.validation import Submission
-from cws.database import connected, open_database, utc_now
+from cws.database import PerOperationStore, utc_now
 
 migrations = Migrations("atr")
 
@@ -55,15 +53,8 @@ class StoredSubmission:
     previous_url: str | None = None
 
 
-class AtrStore:
-    """Opens a connection per operation, so threads and processes can share the file."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        open_database(data_dir, migrations).close()
-
-    def _db(self) -> AbstractContextManager[sqlite_utils.Database]:
-        return connected(self.data_dir)
+class AtrStore(PerOperationStore):
+    migrations = migrations
 
     def submit(self, submission: Submission, team_id: str, user_id: str) -> StoredSubmission:
         """Store `submission` as the current link; return exactly what was committed."""

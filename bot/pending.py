@@ -10,7 +10,6 @@ at most `MAX_ATTEMPTS` times each, so a question that crashes the bot cannot loo
 from __future__ import annotations
 
 import json
-import logging
 import os
 import uuid
 from dataclasses import asdict, dataclass
@@ -20,8 +19,6 @@ from sqlite_utils import Migrations
 
 from bot.storage import BotDatabase
 from cws.database import utc_now
-
-log = logging.getLogger(__name__)
 
 MIGRATIONS = Migrations("slack_pending")
 MAX_ATTEMPTS = 3

@@ -8,7 +8,7 @@ processes writing at once wait for each other instead of failing. Each feature o
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -43,6 +43,20 @@ def connected(data_dir: Path) -> Iterator[sqlite_utils.Database]:
         yield db
     finally:
         db.close()
+
+
+class PerOperationStore:
+    """A store that applies its migrations once, then opens a connection per operation,
+    so threads and processes can share the file."""
+
+    migrations: Migrations
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        open_database(data_dir, self.migrations).close()
+
+    def _db(self) -> AbstractContextManager[sqlite_utils.Database]:
+        return connected(self.data_dir)
 
 
 def utc_now() -> str:

@@ -28,7 +28,6 @@ from corpus.entities import id_tokens
 from corpus.model import DocumentMeta, Passage
 from cws.text import stem
 
-log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 SCHEMA_VERSION = "3"

@@ -11,13 +11,11 @@ re-sent, because it may have been delivered.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
-from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from cws.database import connected, open_database, utc_now
+from cws.database import PerOperationStore, utc_now
 
 migrations = Migrations("job_posts")
 
@@ -35,13 +33,8 @@ def create_posts(db: sqlite_utils.Database) -> None:
     db["job_posts"].create_index(["kind", "state"])
 
 
-class Ledger:
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        open_database(data_dir, migrations).close()
-
-    def _db(self) -> AbstractContextManager[sqlite_utils.Database]:
-        return connected(self.data_dir)
+class Ledger(PerOperationStore):
+    migrations = migrations
 
     def claim(self, key: str, kind: str, subject: str, channel: str, scheduled_for: str, state: str = "claimed") -> bool:
         """True if this caller now owns `key` (it was new, or its last attempt failed)."""

@@ -65,8 +65,7 @@ class Response:
         return json.loads(self.body)
 
 
-def post(url: str, body: bytes, headers: dict, timeout: float = 10) -> Response:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+def _open(request: urllib.request.Request | str, timeout: float) -> Response:
     started = time.monotonic()
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -75,13 +74,12 @@ def post(url: str, body: bytes, headers: dict, timeout: float = 10) -> Response:
         return Response(error.code, error.read(), time.monotonic() - started)
 
 
+def post(url: str, body: bytes, headers: dict, timeout: float = 10) -> Response:
+    return _open(urllib.request.Request(url, data=body, headers=headers, method="POST"), timeout)
+
+
 def get(url: str, timeout: float = 10) -> Response:
-    started = time.monotonic()
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return Response(response.status, response.read(), time.monotonic() - started)
-    except urllib.error.HTTPError as error:
-        return Response(error.code, error.read(), time.monotonic() - started)
+    return _open(url, timeout)
 
 
 def send_signed(url: str, body: bytes, content_type: str, extra_headers: dict | None = None, **signing: object) -> Response:
