@@ -14,7 +14,7 @@ from atr.offices import normalize_office, office_name
 from atr.report import TYPE_LABELS, TYPES
 from atr.store import AtrStore
 from atr.errors import InvalidSubmission
-from cws.answering import Answer, Source
+from answering.engine import Answer, Source
 
 MAX_CHARS = 300
 _ABOUT_ATRS = re.compile(r"\b(?:ATRs?|annual technical reports?)\b", re.I)

@@ -1,6 +1,6 @@
 """ATR errors; each message names the problem so the submitter can fix it."""
 
-from cws.errors import CwsError
+from config.errors import CwsError
 
 
 class AtrError(CwsError):

@@ -13,7 +13,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from atr.validation import Submission
-from cws.database import PerOperationStore, utc_now
+from config.database import PerOperationStore, utc_now
 
 migrations = Migrations("atr")
 

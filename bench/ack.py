@@ -16,9 +16,9 @@ from bench.questions import questions
 from bench.stats import percentile
 from bot.app import create_app
 from bot.http_server import EVENTS_PATH, HttpServer
-from bot.settings import SlackSecrets
+from config.slack import SlackSecrets
 from config.settings import Settings
-from cws.answering import AnswerEngine
+from answering.engine import AnswerEngine
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.signing import JSON, SIGNING_SECRET, event_body, load_payload, send_signed
 

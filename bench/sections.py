@@ -19,7 +19,7 @@ from bench.synthetic import passages_of, write_corpus
 from bench.vectors import RandomUnitEmbedder
 from config.settings import Settings, load_settings
 from corpus.ingest import scan
-from cws.answering import AnswerEngine
+from answering.engine import AnswerEngine
 from index.build import build_index, embedding_text
 from index.embedding import get_embedder
 from index.version import LiveIndex
@@ -163,7 +163,7 @@ class Bench:
             "import json, sys\n"
             "from bench.questions import questions\n"
             "from bench.sections import settings_for\n"
-            "from cws.answering import AnswerEngine\n"
+            "from answering.engine import AnswerEngine\n"
             f"engine = AnswerEngine(settings_for({str(settings.data_dir)!r}, {str(self.corpus(size))!r}))\n"
             "for q in questions(30, seed=5): engine.ask(q)\n"
             # VmHWM is this process's own peak; ru_maxrss would also count the parent's RSS at fork.

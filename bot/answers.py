@@ -23,10 +23,10 @@ from slack_sdk.webhook import WebhookClient
 from bot.blocks import answer_message, help_message, text_message, unescape
 from bot.feedback import FeedbackStore
 from bot.pending import MAX_ATTEMPTS, PendingQuestions
-from bot.settings import retry_handlers
+from config.slack import retry_handlers
 from bot.threads import ThreadContext, with_context
 from config.settings import Settings
-from cws.answering import AnswerEngine
+from answering.engine import AnswerEngine
 
 log = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ from bot.feedback import FeedbackStore
 from bot.listeners import register_listeners
 from bot.middleware import attach, skip_redelivered
 from bot.pending import PendingQuestions
-from bot.settings import SlackSecrets, web_client
+from config.slack import SlackSecrets, web_client
 from bot.threads import ThreadContext
 from config.settings import Settings
-from cws.answering import AnswerEngine
+from answering.engine import AnswerEngine
 
 
 class _ClientFromSameToken(logging.Filter):

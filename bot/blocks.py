@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
-from cws.answering import Answer, Source
+from answering.engine import Answer, Source
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000

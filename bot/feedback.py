@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlite_utils import Migrations
 
 from bot.storage import BotDatabase
-from cws.answering import Answer, Source
+from answering.engine import Answer, Source
 
 MIGRATIONS = Migrations("feedback")
 EXPORT_FIELDS = ["voted_at", "user_id", "vote", "question", "answer", "sources", "answer_id", "channel"]

@@ -18,8 +18,8 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import wasyncore
 
-from cws.answering import AnswerEngine
-from cws.errors import CwsError
+from answering.engine import AnswerEngine
+from config.errors import CwsError
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlite_utils import Migrations
 
 from bot.storage import BotDatabase
-from cws.database import utc_now
+from config.database import utc_now
 
 MIGRATIONS = Migrations("slack_pending")
 MAX_ATTEMPTS = 3

@@ -1,7 +1,7 @@
 """The bot's handle on the application database: one SQLite connection per thread.
 
 Listeners and background answers run on many threads, and a sqlite3 connection may only
-be used by the thread that opened it; WAL and the busy timeout (`cws.database`) let
+be used by the thread that opened it; WAL and the busy timeout (`config.database`) let
 those connections write side by side.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from cws.database import open_database
+from config.database import open_database
 
 
 class BotDatabase:

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from cws.errors import ConfigError
+from config.errors import ConfigError
 
 DEFAULT_CONFIG = Path(__file__).with_name("default.yaml")
 
@@ -99,7 +99,7 @@ class JobsSettings(_Section):
     @field_validator("reindex_cron", "reminders_cron", "digest_cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
-        from jobs.cron import cron_trigger
+        from config.cron import cron_trigger
 
         try:
             cron_trigger(value, "UTC")

@@ -8,11 +8,13 @@ from typing import Any
 
 import yaml
 
+from config.errors import CwsError
+
 MANIFEST_NAME = "manifest.yaml"
 _FIELDS = {"file", "symbol", "title", "session", "year", "language", "topics", "url"}
 
 
-class ManifestError(Exception):
+class ManifestError(CwsError):
     """The manifest cannot be used; the message names the file, the entry and the field."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from atr.answers import SubmissionAnswers
 from atr.store import AtrStore
 from config.settings import Settings
-from cws.answering import AnswerEngine
+from answering.engine import AnswerEngine
 from index.embedding import Embedder
 
 

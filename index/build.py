@@ -24,7 +24,7 @@ import numpy as np
 from corpus.ingest import ParsedDocument, Scan, Skipped, Source
 from corpus.loaders.errors import CorpusError
 from corpus.model import DocumentMeta, Passage
-from cws.errors import BuildLocked
+from index.errors import BuildLocked
 from index import keyword, store
 from index.embedding import Embedder
 from index.layout import (

@@ -21,12 +21,11 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.spelling import ListCorrector
 
 from corpus.entities import id_tokens
 from corpus.model import DocumentMeta, Passage
-from cws.text import stem
+from index.analysis import pair_tokens, pairs_of, stems_of, words_of, stem
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
@@ -40,30 +39,6 @@ FIELD_BOOSTS = {"heading": 1.2, "body": 1.0, "pairs": 1.5, "ids": 2.5}
 BM25_K1 = 1.2  # Whoosh's and Lucene's default; bm25s defaults to 1.5
 BM25_B = 0.75
 SPELLING_MIN_LENGTH = 3
-
-# Whoosh's StemmingAnalyzer without its stemming stage: the unstemmed words feed the
-# spelling vocabulary ("did you mean" must suggest real words, not stems).
-_WORDS = RegexTokenizer() | LowercaseFilter() | StopFilter(minsize=1)
-
-
-def words_of(text: str) -> list[str]:
-    """Lower-cased words without stopwords, identifiers like "st.92" kept whole."""
-    return [token.text for token in _WORDS(text)]
-
-
-def stems_of(text: str) -> list[str]:
-    return [stem(word) for word in words_of(text)]
-
-
-def pairs_of(stems: Sequence[str]) -> list[str]:
-    """Adjacent stems joined ("sunset_period"): phrase matching by term lookup."""
-    return [f"{a}_{b}" for a, b in zip(stems, stems[1:])]
-
-
-def pair_tokens(words: Iterable[str]) -> list[str]:
-    """The word pairs of words typed together (a question's adjacent words)."""
-    return pairs_of(stems_of(" ".join(words)))
-
 
 @dataclass(frozen=True)
 class PassageTerms:

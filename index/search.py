@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cws.errors import InvalidFilter, ModelMismatch
+from index.errors import ModelMismatch
+from index.filters import Filters
 from index.embedding import Embedder
 from index.fusion import reciprocal_rank_fusion
 from index.question import AnalysedQuestion
@@ -50,36 +51,6 @@ def top_k_cosine(vectors: np.ndarray, query: np.ndarray, k: int, rows: np.ndarra
     return [(int(i), float(scores[j])) for i, j in zip(ids, top)]
 
 
-_FILTER_SQL = {
-    "session": "d.session = ?",
-    "year": "d.year = ?",
-    "document": "(d.symbol = ? collate nocase or d.doc_id = ?)",
-    "standard": "p.standards like ?",
-    "task": "(p.tasks like ? or d.topics like ?)",
-}
-
-
-def _filter_rows(version: IndexVersion, filters: dict[str, str]) -> np.ndarray | None:
-    if not filters:
-        return None
-    clauses, params = [], []
-    for name, value in filters.items():
-        if name not in _FILTER_SQL:
-            raise InvalidFilter(f"unknown filter '{name}'")
-        clauses.append(_FILTER_SQL[name])
-        if name == "year":
-            params.append(int(value))
-        elif name == "document":
-            params += [value, value]
-        elif name == "standard":
-            params.append(f'%"{value}"%')
-        elif name == "task":
-            params += [f'%"{value}"%', f'%"{value}"%']
-        else:
-            params.append(value)
-    return np.asarray(version.store.filtered_rows(" and ".join(clauses), params), dtype=np.int64)
-
-
 class HybridSearcher:
     """Composes the keyword and the dense searcher (as pyserini's hybrid searcher does)."""
 
@@ -94,7 +65,7 @@ class HybridSearcher:
         version: IndexVersion,
         question: AnalysedQuestion,
         limit: int,
-        filters: dict[str, str] | None = None,
+        filters: Filters = Filters(),
         mode: str = "hybrid",
     ) -> SearchResult:
         """`mode` is hybrid, keyword or vector (the latter two for evaluation)."""
@@ -103,14 +74,13 @@ class HybridSearcher:
                 f"the live index was embedded with {version.model} ({version.dimension} dimensions) but "
                 f"the configured model is {self.embedder.name}; run 'cws index --full'"
             )
-        filters = {k: v for k, v in (filters or {}).items() if v}
         timings: dict[str, float] = {}
         clock = started = time.perf_counter()
         query_vector = self.embedder.encode_one(question.text)
         timings["encode"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        rows = _filter_rows(version, filters)
+        rows = filters.rows(version.store)
         keyword_ids: list[str] = []
         if mode != "vector":
             keyword_hits = version.keyword.search(question.keyword_query(), self.keyword_candidates, rows)
@@ -138,3 +108,15 @@ class HybridSearcher:
         ]
         timings["fetch"] = time.perf_counter() - clock
         return SearchResult(hits, query_vector, version, timings, started)
+
+
+def referenced_hits(version: IndexVersion, hit: Hit, paragraphs: list[str], query_vector: np.ndarray) -> list[Hit]:
+    """The paragraphs of `hit`'s document that it points to ("as referred to in paragraph 16
+    above"), as hits ranked like `hit`, with their own cosine to the question."""
+    hits = []
+    for number in paragraphs:
+        passage = version.store.find_paragraph(hit.passage.doc_id, number)
+        if passage is not None and passage.passage_id != hit.passage.passage_id:
+            cosine = float(version.vectors[passage.row] @ query_vector)
+            hits.append(Hit(passage, hit.score, cosine, None, None))
+    return hits

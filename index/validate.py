@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from cws.errors import IndexCorrupt
+from index.errors import IndexCorrupt
 from index import keyword
 from index.embedding import Embedder
 from index.layout import VECTORS

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from cws.errors import IndexMissing, IndexOutdated
+from index.errors import IndexMissing, IndexOutdated
 from index import keyword
 from index.layout import VECTORS, builds_dir, live_build, live_name, read_info
 from index.store import PassageStore

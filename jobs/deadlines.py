@@ -10,7 +10,7 @@ from typing import Any
 
 
 from config.settings import read_yaml
-from cws.errors import ConfigError
+from config.errors import ConfigError
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _CHANNEL = re.compile(r"^[CGD][A-Z0-9]{6,}$")

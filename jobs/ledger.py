@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from cws.database import PerOperationStore, utc_now
+from config.database import PerOperationStore, utc_now
 
 migrations = Migrations("job_posts")
 

@@ -32,7 +32,7 @@ class LogPoster:
 
 
 def poster_from_env(settings: Settings, environ: Mapping[str, str] | None = None) -> Poster | LogPoster:
-    from bot.settings import SlackSecrets, web_client
+    from config.slack import SlackSecrets, web_client
 
     env = os.environ if environ is None else environ
     if not env.get("SLACK_BOT_TOKEN", "").strip():

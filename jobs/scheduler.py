@@ -19,7 +19,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from jobs.cron import cron_trigger
+from config.cron import cron_trigger
 
 from config.settings import Settings
 from jobs import runtime

@@ -68,7 +68,7 @@ def digest(at: datetime | None = None) -> str:
 
 def reindex(at: datetime | None = None) -> str:
     """Incremental build; the serving bot switches to it on its next question."""
-    from cws.indexing import format_summary, run_build
+    from index.runner import format_summary, run_build
 
     rt = runtime.current()
     channel = rt.settings.jobs.maintainers_channel

@@ -43,7 +43,7 @@ def make_settings(data_dir: Path, corpus_dirs: list[Path]):
 @pytest.fixture(scope="session")
 def built_settings(tmp_path_factory, shared_corpus, embedder):
     """One real index of the sample corpus, built once for the read-only tests."""
-    from cws.indexing import run_build
+    from index.runner import run_build
 
     settings = make_settings(tmp_path_factory.mktemp("data"), [shared_corpus])
     run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None))
@@ -52,7 +52,7 @@ def built_settings(tmp_path_factory, shared_corpus, embedder):
 
 @pytest.fixture(scope="session")
 def engine(built_settings, embedder):
-    from cws.answering import AnswerEngine
+    from answering.engine import AnswerEngine
 
     return AnswerEngine(built_settings, embedder)
 

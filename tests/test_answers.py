@@ -2,8 +2,8 @@
 
 import pytest
 
-from cws.answering import NOTHING_FOUND, AnswerEngine
-from cws.errors import InvalidFilter
+from answering.engine import NOTHING_FOUND, AnswerEngine
+from index.errors import InvalidFilter
 from tests.conftest import make_settings
 
 
@@ -79,7 +79,7 @@ def test_json_shape(engine):
 
 def test_fresh_clone_answers_from_records_alone(tmp_path, embedder):
     """No documents configured: the shipped records still answer the basics."""
-    from cws.indexing import run_build
+    from index.runner import run_build
 
     settings = make_settings(tmp_path / "data", [])
     run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None))

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, make_settings
-from cws.answering import AnswerEngine
-from cws.errors import BuildLocked, ModelMismatch
-from cws.indexing import run_build
+from answering.engine import AnswerEngine
+from index.errors import BuildLocked, ModelMismatch
+from index.runner import run_build
 from index.build import build_lock
 from index.layout import complete_builds, live_build, live_name, read_info
 
@@ -178,7 +178,7 @@ KILLER = textwrap.dedent(
     import os, signal, sys
     sys.path.insert(0, {repo!r})
     from tests.conftest import make_settings
-    from cws.indexing import run_build
+    from index.runner import run_build
     from pathlib import Path
     settings = make_settings(Path({data!r}), [Path({corpus!r})])
     def stage(name):

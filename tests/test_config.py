@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import DEFAULT_CONFIG, load_settings
-from cws.errors import ConfigError
+from config.errors import ConfigError
 
 CONFIGS = Path(__file__).parent / "configs"
 

@@ -1,6 +1,6 @@
 """Regression: the development questions, pinned to the figures measured (README)."""
 
-from cws.evaluate import evaluate, load_questions
+from answering.evaluate import evaluate, load_questions
 from tests.conftest import DEV_QUESTIONS
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from corpus.model import DocumentMeta, Entities, Passage
-from cws.errors import IndexOutdated
+from index.errors import IndexOutdated
 from index import keyword
 from index.keyword import KeywordIndex, KeywordQuery
 from index.layout import BUILD_INFO, live_build

@@ -4,8 +4,8 @@ import docx
 import pytest
 from fpdf import FPDF
 
-from cws.answering import AnswerEngine
-from cws.indexing import run_build
+from answering.engine import AnswerEngine
+from index.runner import run_build
 from tests.conftest import make_settings
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from cws.extract import expected_type, fit, referenced_paragraphs
-from cws.text import highlight, split_sentences, stems
+from answering.candidates import expected_type, fit, referenced_paragraphs
+from answering.sentences import highlight, split_sentences, stems
 
 
 @pytest.mark.parametrize(

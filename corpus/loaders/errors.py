@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from config.errors import CwsError
 
-class CorpusError(Exception):
+
+class CorpusError(CwsError):
     """Base class for every corpus-building error."""
 
 

@@ -148,7 +148,7 @@ def heading_level(text: str) -> int:
     return 1 if upper_ratio(text) >= 0.6 else 2
 
 
-def normalise_levels(blocks: list[Block]) -> list[Block]:
+def normalize_levels(blocks: list[Block]) -> list[Block]:
     """Promote level-2 headings to 1 in parts (between breaks) with no level-1 heading.
 
     Why: a document whose headings are all mixed case should not look like

@@ -21,7 +21,7 @@ from corpus.loaders.normalize import (
     heading_level,
     looks_like_heading,
     marker_block,
-    normalise_levels,
+    normalize_levels,
     split_number,
     starts_list_item,
 )
@@ -41,7 +41,7 @@ def load_pdf(path: Path) -> LoadedDocument:
     lines = _drop_page_furniture(pages)
     if not any(lines):
         raise UnreadableDocument("PDF has no extractable text (scanned?)", path)
-    return LoadedDocument(blocks=tuple(normalise_levels(rebuild_paragraphs(lines))), title=title)
+    return LoadedDocument(blocks=tuple(normalize_levels(rebuild_paragraphs(lines))), title=title)
 
 
 def _extract(path: Path) -> tuple[list[list[str]], str | None]:

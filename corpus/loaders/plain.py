@@ -13,7 +13,7 @@ from corpus.loaders.normalize import (
     heading_level,
     looks_like_heading,
     marker_block,
-    normalise_levels,
+    normalize_levels,
     split_number,
     starts_list_item,
 )
@@ -84,4 +84,4 @@ def parse_plain(lines: list[str]) -> list[Block]:
         else:
             chunk.append(text)
     flush()
-    return normalise_levels(blocks)
+    return normalize_levels(blocks)

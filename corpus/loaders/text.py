@@ -22,7 +22,7 @@ from corpus.loaders.normalize import (
     heading_level,
     looks_like_heading,
     marker_block,
-    normalise_levels,
+    normalize_levels,
     split_number,
     strip_artefacts,
     upper_ratio,
@@ -79,7 +79,7 @@ def parse_text(text: str) -> list[Block]:
     """Turn text into blocks, choosing the convention from the text itself."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if uses_tab_convention(lines):
-        return normalise_levels(_assemble(_read_units(lines)))
+        return normalize_levels(_assemble(_read_units(lines)))
     return parse_plain(lines)
 
 

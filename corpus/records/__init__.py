@@ -23,7 +23,7 @@ import yaml
 
 from corpus.entities import ordinal_word
 from corpus.model import Block, DocumentMeta, LoadedDocument
-from cws.errors import CwsError
+from config.errors import CwsError
 
 RECORDS_DIR = Path(__file__).resolve().parent
 _META_KEYS = ("source", "confidence", "recalled")

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from atr.answers import SubmissionAnswers
 from atr.store import AtrStore
 from atr.validation import validate
-from cws.answering import AnswerEngine
+from answering.engine import AnswerEngine
 from cws.cli import cli
 
 

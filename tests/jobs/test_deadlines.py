@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cws.errors import ConfigError
+from config.errors import ConfigError
 from jobs.deadlines import load_deadlines, upcoming
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "deadlines.example.yaml"

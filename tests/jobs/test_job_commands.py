@@ -4,7 +4,7 @@ import threading
 
 from click.testing import CliRunner
 
-from cws.answering import AnswerEngine
+from answering.engine import AnswerEngine
 from cws.cli import cli
 from index.layout import live_name
 from jobs import runtime, tasks
@@ -66,7 +66,7 @@ def _reindex_settings(tmp_path, corpus, embedder, **model):
 
 
 def test_failed_reindex_leaves_the_old_index_answering(tmp_path, corpus_copy, embedder):
-    from cws.indexing import run_build
+    from index.runner import run_build
 
     settings = _reindex_settings(tmp_path, corpus_copy, embedder)
     run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None))
@@ -80,7 +80,7 @@ def test_failed_reindex_leaves_the_old_index_answering(tmp_path, corpus_copy, em
 
 
 def test_reindex_while_questions_keep_coming(tmp_path, corpus_copy, embedder):
-    from cws.indexing import run_build
+    from index.runner import run_build
 
     settings = _reindex_settings(tmp_path, corpus_copy, embedder)
     run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None))

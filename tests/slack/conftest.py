@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import create_app
 from bot.http_server import EVENTS_PATH, HttpServer
-from bot.settings import SlackSecrets
+from config.slack import SlackSecrets
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.signing import FORM, JSON, SIGNING_SECRET, Response, action_body, command_body, event_body, send_signed
 

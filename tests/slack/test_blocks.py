@@ -17,7 +17,7 @@ from bot.blocks import (
     text_message,
     truncate,
 )
-from cws.answering import Answer, Source
+from answering.engine import Answer, Source
 
 
 def source(n: int = 1, **changes) -> Source:  # type: ignore[no-untyped-def]

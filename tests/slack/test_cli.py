@@ -8,7 +8,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from bot.settings import DEFAULT_API_URL, MissingSecret, SlackSecrets
+from config.slack import DEFAULT_API_URL, MissingSecret, SlackSecrets
 from config.settings import SlackSettings
 from cws.cli import cli
 

@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from cws.database import database_path
+from config.database import database_path
 from tests.jobs.test_serve_jobs import _wait_for_line
 from tests.slack.signing import JSON, SIGNING_SECRET, event_body, load_payload, send_signed
 

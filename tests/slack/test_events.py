@@ -102,7 +102,7 @@ def test_socket_mode_envelopes_are_answered_once(tmp_path, built_settings, engin
     from slack_sdk.socket_mode.request import SocketModeRequest
 
     from bot.app import create_app
-    from bot.settings import SlackSecrets
+    from config.slack import SlackSecrets
 
     secrets = SlackSecrets(bot_token="xoxb-test", app_token="xapp-test", api_url=fake_slack.api_url)
     app = create_app(built_settings.model_copy(update={"data_dir": tmp_path}), engine, secrets=secrets)

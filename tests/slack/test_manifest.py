@@ -17,7 +17,7 @@ from bot.atr_blocks import submit_modal
 from bot.blocks import answer_message
 from bot.http_server import EVENTS_PATH
 from bot.listeners import register_listeners
-from cws.answering import Answer, Source
+from answering.engine import Answer, Source
 from tests.slack.signing import load_payload
 
 MANIFEST = Path(__file__).resolve().parents[2] / "config" / "slack-app-manifest.yaml"

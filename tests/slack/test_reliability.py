@@ -151,7 +151,7 @@ def test_healthz_reports_the_live_index(bot, engine):
 
 
 def test_healthz_without_an_index_is_503(start_bot, tmp_path, built_settings, embedder):
-    from cws.answering import AnswerEngine
+    from answering.engine import AnswerEngine
 
     empty = AnswerEngine(built_settings.model_copy(update={"data_dir": tmp_path / "empty"}), embedder)
     bot = start_bot(bot_engine=empty)

@@ -8,7 +8,7 @@ import threading
 from bot.dedupe import EventDedupe
 from bot.feedback import FeedbackStore, export
 from bot.threads import ThreadContext, names_its_subject, with_context
-from cws.answering import Answer, Source
+from answering.engine import Answer, Source
 
 SOURCE = Source("d", "Title", "CWS/12/25", "10", "CWS/12/25, para. 10", "text", "**snippet**", 0.5, None)
 

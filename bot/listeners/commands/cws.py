@@ -16,7 +16,7 @@ from bot.answers import Answerer, Question, ResponseUrlReply, question_text
 from bot.atr_access import AtrAccess
 from bot.blocks import help_message, text_message
 from bot.home_blocks import UNREADABLE, deadlines_message
-from cws.errors import ConfigError
+from config.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.atr_access import AtrAccess
 from bot.home_blocks import UNREADABLE, home_view
-from cws.errors import ConfigError
+from config.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -9,14 +9,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 from config.settings import Settings
-from corpus.entities import normalize_session, normalize_standard, normalize_task
 from corpus.passages import citation
-from cws.errors import InvalidFilter
-from cws.extract import Candidate, compose_answer, rank_candidates, referenced_paragraphs, wanted_from
-from cws.text import highlight, window
+from answering.candidates import Candidate, compose_answer, rank_candidates, referenced_paragraphs, wanted_from
+from answering.sentences import highlight, window
 from index.embedding import Embedder, get_embedder
 from index.question import analyse
-from index.search import Hit, HybridSearcher
+from index.filters import Filters
+from index.search import Hit, HybridSearcher, referenced_hits
 from index.version import LiveIndex
 
 log = logging.getLogger(__name__)
@@ -64,31 +63,6 @@ class Answer:
         }
 
 
-def normalise_filters(filters: dict[str, str | int | None] | None) -> dict[str, str]:
-    """Accept any spelling a user types ("st26", "twelfth session", "task 24"); reject junk."""
-    out: dict[str, str] = {}
-    for name, value in (filters or {}).items():
-        if value in (None, ""):
-            continue
-        raw = str(value).strip()
-        if name == "standard":
-            normal = normalize_standard(raw)
-        elif name == "task":
-            normal = normalize_task(raw)
-        elif name == "session":
-            normal = normalize_session(raw)
-        elif name == "year":
-            normal = raw if raw.isdigit() and len(raw) == 4 else None
-        elif name == "document":
-            normal = raw
-        else:
-            raise InvalidFilter(f"unknown filter '{name}' (use session, year, standard, task or document)")
-        if not normal:
-            raise InvalidFilter(f"'{raw}' is not a valid {name}")
-        out[name] = normal
-    return out
-
-
 def _source(hit: Hit, wanted: set[str], focus: str) -> Source:
     text = hit.passage.text
     at = text.find(focus) if focus else -1
@@ -130,7 +104,7 @@ class AnswerEngine:
         question = " ".join(question.split())
         if not question:
             return Answer(question, "Please ask a question.", False, [])
-        clean_filters = normalise_filters(filters)
+        clean_filters = Filters.parse(filters)
         if not clean_filters and mode == "hybrid":
             for provider in self.providers:
                 provided = provider(question)
@@ -161,7 +135,11 @@ class AnswerEngine:
             log.info("no relevant passage for %r (best cosine %.2f)", question, max((h.cosine for h in result.hits), default=0))
             return Answer(question, NOTHING_FOUND, False, [], did_you_mean, version.name, timings)
         candidates = rank_candidates(analysed, considered, result.query_vector, self.embedder)
-        pointed = self._pointed_to(candidates[0], version, result.query_vector) if candidates else []
+        pointed = (
+            referenced_hits(version, candidates[0].hit, referenced_paragraphs(candidates[0].text), result.query_vector)
+            if candidates
+            else []
+        )
         if pointed:
             candidates = rank_candidates(analysed, considered + pointed, result.query_vector, self.embedder)
         text, best = compose_answer(candidates, wanted, config.answer.max_chars)
@@ -172,24 +150,13 @@ class AnswerEngine:
         timings["total"] = time.perf_counter() - started
         return Answer(question, text, True, sources, did_you_mean, version.name, timings)
 
-    @staticmethod
-    def _pointed_to(best: "Candidate", version, query_vector) -> list[Hit]:  # type: ignore[no-untyped-def]
-        """Paragraphs the best sentence refers to ("as referred to in paragraph 16 above")."""
-        hits = []
-        for number in referenced_paragraphs(best.text):
-            passage = version.store.find_paragraph(best.hit.passage.doc_id, number)
-            if passage is not None and passage.passage_id != best.hit.passage.passage_id:
-                cosine = float(version.vectors[passage.row] @ query_vector)
-                hits.append(Hit(passage, best.hit.score, cosine, None, None))
-        return hits
-
     def _supports(self, hit: Hit) -> bool:
         """A source worth showing: a strong keyword match or close in meaning, not fusion filler."""
         return (hit.keyword_rank is not None and hit.keyword_rank <= 10) or hit.cosine >= self.settings.answer.min_similarity
 
     def retrieve(self, question: str, mode: str = "hybrid", limit: int = 5) -> list[str]:
         """Passage texts in retrieval order, before answer selection (for evaluation)."""
-        result = self.searcher().search(self.live.current(), analyse(" ".join(question.split())), limit, None, mode)
+        result = self.searcher().search(self.live.current(), analyse(" ".join(question.split())), limit, Filters(), mode)
         return [h.passage.text for h in result.hits]
 
     def _relevant(self, hits: list[Hit], analysed, wanted: set[str]) -> bool:  # type: ignore[no-untyped-def]

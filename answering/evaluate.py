@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cws.answering import AnswerEngine
-from cws.errors import CwsError
+from answering.engine import AnswerEngine
+from config.errors import CwsError
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,6 @@
-"""Specific exceptions; the CLI and the Slack bot turn them into user messages at one boundary."""
+"""What can go wrong with an index or a search; each message says what to do about it."""
 
-
-class CwsError(Exception):
-    """Base for every error a user can act on."""
-
-
-class ConfigError(CwsError):
-    """The configuration file or an environment override is invalid."""
+from config.errors import CwsError
 
 
 class IndexMissing(CwsError):

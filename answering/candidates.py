@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cws.tables import best_cell
-from cws.text import split_sentences, stem, stems
+from answering.tables import best_cell
+from answering.sentences import split_sentences, stem, stems
 from index.embedding import Embedder
 from index.question import QUESTION_STOPWORDS, AnalysedQuestion
 from index.search import Hit

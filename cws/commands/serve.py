@@ -1,20 +1,13 @@
-"""`cws serve` (the Slack bot) and `cws feedback export`, registered on the `cws` group.
-
-`cws.cli` imports this module at its end, so nothing from `cws.cli` is imported at
-module level here (it would be half-initialised); commands import it when they run.
-"""
+"""`cws serve` (the Slack bot) and `cws feedback export`."""
 
 from __future__ import annotations
 
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 import click
 
-if TYPE_CHECKING:
-    from cws.cli import Context
+from cws.context import Context, open_engine, user_errors
 
 
 @click.command("serve")
@@ -44,12 +37,11 @@ def serve_command(obj: Context, socket_mode: bool, host: str, port: int, run_job
     from slack_bolt.error import BoltError
 
     from bot.app import create_app
-    from bot.settings import SlackSecrets
-    from cws.cli import _engine, user_errors
+    from config.slack import SlackSecrets
 
     with user_errors():
         secrets = SlackSecrets.from_env("socket" if socket_mode else "http")
-        engine = _engine(obj)
+        engine = open_engine(obj)
         engine.live.current()  # load the index and the model now, not on the first question
         _ = engine.embedder
         try:

@@ -8,20 +8,13 @@ that general splitters break on, and it runs on the hot path of every answer.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-from whoosh.lang.porter import stem as porter_stem
+from index.analysis import stem
 
 _WORD = re.compile(r"[A-Za-z]+(?:\.\d+)?|\d+(?:[.,]\d+)*")
 _ABBREVIATIONS = frozenset(
     "no nos mr mrs ms dr prof st para paras e.g i.e etc vs art arts fig doc docs rev vol pp p ibid al approx".split()
 )
 _BOUNDARY = re.compile(r"(?<=[.!?])([\"”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])|\n+(?=[·•\-–(]?\s*\(?[a-zA-Z0-9]{1,4}[.)]\s)|\n+(?=[·•])")
-
-
-@lru_cache(maxsize=50_000)
-def stem(word: str) -> str:
-    return porter_stem(word.lower())
 
 
 def stems(text: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from corpus.model import Table
-from cws.text import stems
+from answering.sentences import stems
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ from datetime import datetime
 
 import click
 
+from cws.context import Context, user_errors
+
 log = logging.getLogger(__name__)
 
 
 def _runtime(obj):  # type: ignore[no-untyped-def]
-    from cws.cli import user_errors
     from jobs import runtime
 
     with user_errors():
@@ -63,7 +64,6 @@ def run_command(obj, name: str, at: str | None) -> None:  # type: ignore[no-unty
 @click.pass_obj
 def start_command(obj) -> None:  # type: ignore[no-untyped-def]
     """Run the scheduler in the foreground (for deployments that run jobs apart from the bot)."""
-    from cws.cli import user_errors
     from jobs.scheduler import JobService
 
     with user_errors():

@@ -18,7 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from cws.errors import CwsError
+from config.errors import CwsError
 
 DEFAULT_API_URL = WebClient.BASE_URL  # https://slack.com/api/
 

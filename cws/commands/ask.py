@@ -1,0 +1,107 @@
+"""`cws ask` and `cws eval`: answer questions, and measure how well they are answered."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from cws.context import Context, open_engine, user_errors
+
+FILTER_OPTIONS = [
+    click.option("--session", help="Only documents of this session, e.g. CWS/12 or 'twelfth session'."),
+    click.option("--year", help="Only documents of this year."),
+    click.option("--standard", help="Only passages about this standard, e.g. ST.26."),
+    click.option("--task", help="Only passages about this task, e.g. 'Task No. 24' or 24."),
+    click.option("--document", help="Only this document symbol, e.g. CWS/12/25."),
+]
+
+
+def with_filters(func):  # type: ignore[no-untyped-def]
+    for option in reversed(FILTER_OPTIONS):
+        func = option(func)
+    return func
+
+
+def _print_answer(answer) -> None:  # type: ignore[no-untyped-def]
+    click.echo(click.style(answer.text, bold=True))
+    if answer.did_you_mean:
+        click.echo(f"(Did you mean: {answer.did_you_mean}?)")
+    if answer.sources:
+        click.echo("\nSources:")
+    for number, source in enumerate(answer.sources, start=1):
+        title = f" — {source.title}" if source.symbol else ""
+        click.echo(f"  [{number}] {source.citation}{title}" + (f"  {source.url}" if source.url else ""))
+        snippet = source.snippet.replace("\n", " ")
+        styled = "".join(
+            click.style(part, bold=True, fg="yellow") if i % 2 else part for i, part in enumerate(snippet.split("**"))
+        )
+        click.echo(f"      {styled}")
+
+
+@click.command("ask")
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: {question, answer, sources}.")
+@click.option("--mode", type=click.Choice(["hybrid", "keyword", "vector"]), default="hybrid", show_default=True,
+              help="Retrieval used (keyword and vector alone are for comparison).")
+@with_filters
+@click.pass_obj
+def ask_command(obj: Context, question: str | None, as_json: bool, mode: str, **filters: str | None) -> None:
+    """Answer QUESTION with citations to CWS documents.
+
+    Without QUESTION, reads one question per line from standard input and prints
+    one JSON object per line (the model is loaded once). Builds the index first
+    if there is none yet.
+
+    \b
+    Examples:
+      cws ask "When does the ST.92 sunset period end?"
+      cws ask --json --session CWS/12 "What did the committee agree about ST.92?"
+      printf 'What is ST.37?\\nWhat is Task No. 24?\\n' | cws ask
+    """
+    with user_errors():
+        engine = open_engine(obj)
+        if question is not None:
+            answer = engine.ask(question, filters, mode)
+            if as_json:
+                click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+            else:
+                _print_answer(answer)
+            return
+        for line in sys.stdin:
+            if line.strip():
+                click.echo(json.dumps(engine.ask(line.strip(), filters, mode).to_json(), ensure_ascii=False))
+
+
+@click.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mode", type=click.Choice(["all", "hybrid", "keyword", "vector"]), default="all", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print figures and per-question results as JSON.")
+@click.option("--show-misses", is_flag=True, help="List the questions that were missed.")
+@click.pass_obj
+def eval_command(obj: Context, file: Path, mode: str, as_json: bool, show_misses: bool) -> None:
+    """Recall@1, recall@5 and answer accuracy on a JSONL question file.
+
+    Each line: {"id", "q", "any": [expected strings]}. A question counts for recall@k
+    when an expected string appears in one of the first k sources, and as answered
+    when one appears in the answer text.
+    """
+    from answering.evaluate import evaluate, load_questions
+
+    with user_errors():
+        engine = open_engine(obj)
+        questions = load_questions(file)
+        modes = ["keyword", "vector", "hybrid"] if mode == "all" else [mode]
+        reports = [evaluate(engine, questions, m) for m in modes]
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{'mode':8} {'recall@1':>9} {'recall@5':>9} {'answers':>9}   ({len(questions)} questions)")
+    for r in reports:
+        click.echo(f"{r.mode:8} {r.recall_at_1:>9} {r.recall_at_5:>9} {r.answered:>9}")
+    if show_misses:
+        for r in reports:
+            for miss in r.misses():
+                click.echo(f"[{r.mode}] {miss}")

@@ -1,0 +1,45 @@
+"""`cws index` and `cws status`: build the index and say what is live."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from cws.context import Context, user_errors
+
+@click.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--full", is_flag=True, help="Re-read and re-embed everything instead of only what changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+def index_command(obj: Context, paths: tuple[Path, ...], full: bool, as_json: bool) -> None:
+    """Index the documents in PATHS (default: the configured corpus_dirs).
+
+    Only changed documents are read and only changed passages embedded; the new
+    index goes live only after it has been validated, and the previous one is kept.
+    """
+    from index.runner import format_summary, run_build
+
+    with user_errors():
+        summary = run_build(obj.settings, paths, full=full)
+    click.echo(json.dumps(summary.as_dict(), indent=2) if as_json else format_summary(summary))
+
+
+@click.command("status")
+@click.pass_obj
+def status_command(obj: Context) -> None:
+    """Show the live index version, its size and the model it was built with."""
+    from index.layout import complete_builds, live_build, read_info
+
+    root = obj.settings.index_root
+    live = live_build(root)
+    if live is None:
+        raise click.ClickException(f"no index yet in {root}; run 'cws index'")
+    info = read_info(live)
+    click.echo(f"live index: {info['version']} (built {info['created']})")
+    click.echo(f"documents: {info['counts']['documents']}, passages: {info['counts']['passages']}")
+    click.echo(f"model: {info['model']['name']} ({info['model']['dimension']} dimensions)")
+    click.echo(f"sources: {', '.join(info['sources']) or '(built-in records only)'}")
+    click.echo(f"builds kept: {', '.join(p.name for p in complete_builds(root))}")

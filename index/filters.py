@@ -1,0 +1,82 @@
+"""Search filters: from the spellings people type to the passages they allow.
+
+One place both reads a filter ("st26", "twelfth session", "task 24") and turns it into
+the SQL that selects passage rows, so the accepted filters and their meaning cannot
+drift apart between the front ends and the index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from corpus.entities import normalize_session, normalize_standard, normalize_task
+from index.errors import InvalidFilter
+from index.store import PassageStore
+
+NAMES = ("session", "year", "standard", "task", "document")
+
+
+def _year(raw: str) -> str | None:
+    return raw if raw.isdigit() and len(raw) == 4 else None
+
+
+_NORMALIZE = {
+    "standard": normalize_standard,
+    "task": normalize_task,
+    "session": normalize_session,
+    "year": _year,
+    "document": lambda raw: raw,
+}
+
+# Each filter: a SQL condition on passages `p` joined with documents `d`, and its parameters.
+_SQL = {
+    "session": ("d.session = ?", lambda v: [v]),
+    "year": ("d.year = ?", lambda v: [int(v)]),
+    "document": ("(d.symbol = ? collate nocase or d.doc_id = ?)", lambda v: [v, v]),
+    "standard": ("p.standards like ?", lambda v: [f'%"{v}"%']),
+    "task": ("(p.tasks like ? or d.topics like ?)", lambda v: [f'%"{v}"%', f'%"{v}"%']),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Normalised filters; empty when the question is not narrowed."""
+
+    values: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, str | int | None] | None) -> Filters:
+        """Accept any spelling a user types; InvalidFilter names a filter or value that is junk."""
+        out: dict[str, str] = {}
+        for name, value in (raw or {}).items():
+            if value in (None, ""):
+                continue
+            if name not in _NORMALIZE:
+                raise InvalidFilter(f"unknown filter '{name}' (use {', '.join(NAMES[:-1])} or {NAMES[-1]})")
+            text = str(value).strip()
+            normal = _NORMALIZE[name](text)
+            if not normal:
+                raise InvalidFilter(f"'{text}' is not a valid {name}")
+            out[name] = normal
+        return cls(tuple(out.items()))
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.values)
+
+    def rows(self, store: PassageStore) -> np.ndarray | None:
+        """Vector rows of the passages the filters allow; None when there are no filters."""
+        if not self.values:
+            return None
+        clauses: list[str] = []
+        params: list[object] = []
+        for name, value in self.values:
+            clause, bind = _SQL[name]
+            clauses.append(clause)
+            params += bind(value)
+        return np.asarray(store.filtered_rows(" and ".join(clauses), params), dtype=np.int64)
