@@ -1,207 +1,236 @@
-"""Choosing the one or two sentences that answer a question, from the best passages.
+"""Scoring every unit of the best passages as an answer to the question.
 
-Each sentence of the top passages (and the best cell of any table row among them)
-is scored on meaning (cosine with the question), shared words and word pairs, the
-rank of its passage, and whether it holds the kind of thing asked for (a date for
-"when", a number for "how many", a definition for "what is"). A sentence that only
-repeats the question, or only points elsewhere ("as referred to in paragraph 16
-above"), scores low: it is not the answer, the paragraph it points to may be.
+A unit (a sentence, a list item, a table cell; see `answering.units`) scores on:
+- meaning: its cosine with the question (its own embedding for the most promising units);
+- the question's words it holds, each weighted by its rarity in the corpus (IDF), words in
+  its context (heading, row, column, the rest of its paragraph) counting at a discount, and
+  the question's word pairs found side by side;
+- whether it holds the kind of thing asked for, new to the question (`answering.kinds`);
+- whether it is about the question's subject: the names, numbered labels and identifiers the
+  question gives must be in the unit or its context ("Recommendation 7", not 6);
+- a little for the rank of its passage.
+It loses for repeating the question without adding to it, for only pointing elsewhere ("as
+referred to in paragraph 16 above"), for naming the subject only as one item of a long list
+(a mention, not a statement about it), and for coming from the assistant's own records
+rather than a CWS document.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from answering.tables import best_cell
-from answering.sentences import split_sentences, stem, stems
+from answering.intent import Intent
+from answering.kinds import defines, evidence
+from answering.sentences import stems
+from answering.units import Unit
+from index.analysis import stem
 from index.embedding import Embedder
 from index.question import QUESTION_STOPWORDS, AnalysedQuestion
-from index.search import Hit
 
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-_DATE = re.compile(rf"\b{_MONTH}\b|\b(?:19|20)\d\d\b")
-_NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred"
-)
-_NUMBER = re.compile(rf"\b\d[\d,.]*\b|\b(?:{'|'.join(_NUMBER_WORDS.split())})(?:-\w+)?\b", re.I)
-# "supported by the Japan Fund-in-Trust", "chaired by Mr. Michael Cristiano": the agent after "by".
-_NAME = re.compile(r"\bby\s+(?:the\s+)?[A-Z][\w’'.-]+")
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_IDENTIFIER = re.compile(r"\b[A-Z]+(?:[./][A-Z0-9]+)*[./]\d+(?:[./]\d+)*\b")
-_POINTER = re.compile(r"\b(?:as )?(?:referred to|described|set out|proposed) in paragraphs? \d+", re.I)
-_DEFINITION_QUESTION = re.compile(
-    r"^\s*(?:what\s+(?:is|are|was|were)\b|what's\b|what\s+does\s+.+\s+(?:ask|mean|cover|concern|say|require)|"
-    r"describe\b|explain\b|define\b)",
-    re.I,
-)
+UNITS_ENCODED = 8  # units whose own embedding is computed per question (encoding is most of an answer's cost)
 _FUNCTION_STEMS = {stem(w) for w in QUESTION_STOPWORDS}
-SENTENCES_ENCODED = 6  # sentences whose own embedding is computed per question
+_POINTER = re.compile(r"\b(?:as )?(?:referred to|described|set out|proposed) in paragraphs? \d+", re.I)
+_SITUATING = re.compile(
+    r"(?i:sessions?|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|\d{1,2}(?:st|nd|rd|th))|(?:19|20)\d\d|CWS(?:/\d+)*|[A-Z]+(?:/[\w]+)+)"
+)
+STRICT_KINDS = frozenset({"date", "year", "number", "document", "paragraph", "standard", "language", "office",
+                          "organization",
+                          "person", "acronym", "place"})
 
 
 @dataclass(frozen=True)
-class Candidate:
-    text: str
-    hit: Hit
-    score: float
-    is_table_cell: bool = False
+class Terms:
+    """What an answer should contain: question stems weighted by rarity, word pairs, glossary
+    phrases, and the stems that only situate the question (a session, a year) which a unit's
+    context satisfies as well as the unit itself."""
 
-
-@dataclass(frozen=True)
-class Wanted:
-    """What an answer should contain: question stems with weights, and glossary phrases."""
-
-    stems: dict[str, float]
+    weights: dict[str, float]
     pairs: tuple[tuple[str, str], ...]
     stands_for: tuple[tuple[str, str], ...]
+    situating: frozenset[str] = frozenset()
 
     @property
     def keys(self) -> set[str]:
-        return set(self.stems)
+        return set(self.weights)
 
 
-def wanted_from(question: AnalysedQuestion) -> Wanted:
+def question_terms(question: AnalysedQuestion, idf: Callable[[str], float]) -> Terms:
     weights: dict[str, float] = {}
     for word in question.words:
         for s in stems(word):
             if s not in _FUNCTION_STEMS:
-                weights[s] = 1.5 if any(ch.isdigit() for ch in s) else 1.0
+                weights[s] = idf(s)
     pairs = tuple((stem(a), stem(b)) for a, b in question.phrases)
-    return Wanted(weights, pairs, question.stands_for)
+    situating = frozenset(stem(w) for w in question.words if _SITUATING.fullmatch(w))
+    return Terms(weights, pairs, question.stands_for, situating)
 
 
-def expected_type(question: str) -> str | None:
-    q = question.lower().strip()
-    if q.startswith("when") or re.search(r"\b(?:what|which) (?:date|year|day|deadline)\b|\bthe (?:deadline|date)\b", q):
-        return "date"
-    if q.startswith("how many") or q.startswith("how much") or "number of" in q:
-        return "number"
-    if q.startswith("who") or q.startswith(("which office", "which organization", "which organisation")):
-        return "name"
-    if _DEFINITION_QUESTION.match(question):
-        return "definition"
-    return None
+@dataclass
+class Candidate:
+    unit: Unit
+    score: float
+    found: list[str] = field(default_factory=list)  # what the unit holds of the kind asked for
+    named: float = 1.0  # share of the question's names, labels and identifiers found with it
+    parts: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.unit.text
+
+    @property
+    def hit(self):  # type: ignore[no-untyped-def]
+        return self.unit.hit
 
 
-def _type_bonus(kind: str | None, text: str, question: AnalysedQuestion) -> float:
-    if kind == "date":
-        return 0.12 if _DATE.search(text) else 0.0
-    if kind == "number":
-        asked = set(_NUMBER.findall(question.text))
-        # Years and numbers inside identifiers (C.CWS.182, CWS/12/25) are not counts.
-        plain = _IDENTIFIER.sub(" ", text)
-        counts = [n for n in _NUMBER.findall(plain) if n not in asked and not _YEAR.fullmatch(n)]
-        return 0.12 if counts else 0.0
-    if kind == "name":
-        return 0.08 if _NAME.search(text) else 0.0
-    if kind == "definition":
-        names = [i for i in question.entities.all_ids() if not i.isdigit()] + _subject(question.text)
-        subjects = "|".join(re.escape(n) for n in names)
-        if subjects and re.search(
-            rf"(?:{subjects})\s*:|(?:{subjects})\s+(?:is|are)\s+(?:a|an|the)\b|"
-            rf"description of (?:{subjects})|\(as (?:Standard )?(?:{subjects})\)|\b(?:reads|as follows):",
-            text,
-            re.I,
-        ):
-            return 0.3  # for "what is X", the sentence that defines X beats any that merely mentions it
-    return 0.0
+def name_pattern(name: str) -> re.Pattern[str]:
+    """A name as it may be written: "Egyptian" finds "Egypt", "UN" finds "United Nations"."""
+    if re.fullmatch(r"[A-Z]{2,6}s?", name):
+        letters = name.rstrip("s")
+        initials = r"\s+(?:of\s+|the\s+|and\s+|for\s+)?".join(rf"{ch}[a-z]+" for ch in letters)
+        return re.compile(rf"\b{re.escape(letters)}s?\b|\b{initials}\b")
+    if " " in name or re.search(r"\d", name):  # labels and identifiers: exactly, whole
+        return re.compile(r"\b" + r"\s+".join(re.escape(p) for p in name.split()) + r"(?![\w/]|\.\d)", re.I)
+    root = name if len(name) <= 5 else name[: max(5, len(name) - 3)]
+    return re.compile(rf"\b{re.escape(root)}\w*", re.I)
 
 
-def _subject(question: str) -> list[str]:
-    """'What is Recommendation 10 about?' → ['Recommendation 10'] (the thing to define)."""
-    match = re.match(
-        r"^\s*(?:what|who)\s+(?:is|are|was|were|does|do)\s+(?:the\s+|a\s+|an\s+)?(.+?)"
-        r"(?:\s+(?:about|for|ask for|mean|cover|concern|say|require))?\s*\??\s*$",
-        question,
-        re.I,
-    )
-    if not match:
-        return []
-    words = match.group(1).split()
-    return [" ".join(words[-n:]) for n in (3, 2) if len(words) >= n] or ([words[0]] if words else [])
+def required_names(intent: Intent) -> list[str]:
+    return list(dict.fromkeys(intent.identifiers + intent.labels + intent.names))
 
 
-def _coverage(text: str, text_stems: list[str], wanted: Wanted) -> tuple[float, float]:
-    """(share of the question's weight covered, share of its word pairs found adjacent)."""
-    present = set(text_stems)
-    total = sum(wanted.stems.values()) or 1.0
-    covered = sum(w for s, w in wanted.stems.items() if s in present)
-    lowered = text.lower()
-    for expansion, word in wanted.stands_for:
+def naming(unit: Unit, intent: Intent) -> float:
+    """Share of the question's names (and years) found in the unit (fully) or its context (mostly)."""
+    names = required_names(intent) + [y for y in intent.years if y not in intent.excluded]
+    if not names:
+        return 1.0
+    passage = unit.hit.passage
+    ids = set(passage.entities.all_ids()) | {passage.session or "", passage.symbol or ""}
+    total = 0.0
+    for name in names:
+        pattern = name_pattern(name)
+        if name in ids and name not in unit.text:
+            total += 0.8
+        elif pattern.search(unit.text):
+            total += 1.0
+        elif pattern.search(unit.context) or name in ids:
+            total += 0.8
+    return total / len(names)
+
+
+def _coverage(text_stems: set[str], context_stems: set[str], terms: Terms, lowered: str) -> float:
+    """Share of the question's weight the unit holds: its own words fully, its context's at a
+    discount (fully for words that only situate the question), a glossary phrase for its acronym."""
+    total = sum(terms.weights.values()) or 1.0
+    credit = dict.fromkeys(terms.weights, 0.0)
+    for s, w in terms.weights.items():
+        if s in text_stems:
+            credit[s] = w
+        elif s in context_stems:
+            credit[s] = (1.0 if s in terms.situating else 0.5) * w
+    for expansion, word in terms.stands_for:
         if expansion.lower() in lowered:
-            covered += sum(wanted.stems.get(s, 0.0) for s in stems(word))
+            for s in stems(word):
+                if s in credit:
+                    credit[s] = terms.weights[s]
+    return min(1.0, sum(credit.values()) / total)
+
+
+def _pairs(text_stems: list[str], context_stems: set[str], terms: Terms) -> float:
+    """Share of the question's word pairs found side by side (pairs that only situate, such as
+    "twelfth session", may stand in the context)."""
+    if not terms.pairs:
+        return 0.0
     bigrams = set(zip(text_stems, text_stems[1:]))
-    pairs = sum(1 for p in wanted.pairs if p in bigrams) / len(wanted.pairs) if wanted.pairs else 0.0
-    return min(1.0, covered / total), pairs
+    found = sum(
+        1 for p in terms.pairs
+        if p in bigrams or (p[0] in terms.situating and p[1] in terms.situating and set(p) <= context_stems)
+    )
+    return found / len(terms.pairs)
 
 
-def _novelty(text_stems: list[str], wanted: Wanted) -> float:
-    """Share of the sentence's content words that the question did not already contain."""
+def _novelty(text_stems: list[str], terms: Terms) -> float:
     content = {s for s in text_stems if s not in _FUNCTION_STEMS}
-    return len(content - wanted.keys) / max(1, len(content))
+    return len(content - terms.keys) / max(1, len(content))
 
 
-def rank_candidates(
-    question: AnalysedQuestion,
-    hits: list[Hit],
+_LIST_ITEM = r"[A-Z0-9][\w’'-]*(?:\s+(?:(?:of|for|to|the|on|in)\s+)?\(?[A-Z0-9][\w’'-]*\)?){0,6}"
+_NAME_LIST = re.compile(rf"(?:{_LIST_ITEM},\s+){{2,}}(?:and\s+)?{_LIST_ITEM}(?:,?\s+and\s+{_LIST_ITEM})?")
+
+
+def listed_only(unit: Unit, intent: Intent) -> bool:
+    """The question's subject appears in the unit only as one name in a list of four or more
+    names ("3D, API, Blockchain, Design Representation, ..."): a mention, not a statement."""
+    names = [n for n in intent.names if len(n) > 2]
+    if not names or intent.kind in {"office", "organization", "standard", "acronym"}:
+        return False
+    present = [n for n in names if name_pattern(n).search(unit.body)]
+    if not present:
+        return False
+    return any(
+        all(name_pattern(n).search(m.group(0)) for n in present) and len(re.split(r",|\band\b", m.group(0))) >= 4
+        for m in _NAME_LIST.finditer(unit.body)
+    )
+
+
+def score_units(
+    units: list[Unit],
+    terms: Terms,
+    intent: Intent,
+    question: str,
     query_vector: np.ndarray,
     embedder: Embedder,
+    recalled: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
-    """Every sentence (or table cell) of `hits`, best first."""
-    wanted = wanted_from(question)
-    kind = expected_type(question.text)
-    items: list[tuple[str, Hit, int, float]] = []  # text, hit, rank, bonus for a precise table cell
-    seen: set[str] = set()
-    passage_coverage: dict[str, float] = {}
-    for rank, hit in enumerate(hits):
-        passage = hit.passage
-        passage_coverage[passage.passage_id] = _coverage(passage.text, stems(passage.text), wanted)[0]
-        if passage.kind == "table_row" and passage.table is not None:
-            cell = best_cell(passage.table, wanted.keys, passage.table_row)
-            texts = [(cell.text, 0.08 if cell.column is not None else 0.0)] if cell else []
-        else:
-            texts = [(sentence, 0.0) for sentence in split_sentences(passage.text)]
-        for text, bonus in texts:
-            if text not in seen:
-                seen.add(text)
-                items.append((text, hit, rank, bonus))
-    if not items:
+    """Every unit as a candidate answer, best first; `recalled` are the doc ids of records whose
+    facts were recalled rather than read from a CWS document."""
+    if not units:
         return []
 
-    def score(text: str, hit: Hit, rank: int, cell_bonus: float, meaning: float) -> float:
-        text_stems = stems(text)
-        coverage, pairs = _coverage(text, text_stems, wanted)
-        value = (
-            0.45 * meaning
-            + 0.30 * coverage
-            + 0.10 * passage_coverage[hit.passage.passage_id]
-            + 0.15 * pairs
-            + 0.08 / (1 + rank)
-            + _type_bonus(kind, text, question)
-            + cell_bonus
-        )
-        if _novelty(text_stems, wanted) < 0.4:
+    def score(unit: Unit, meaning: float) -> Candidate:
+        body_stems = stems(unit.body)
+        context_stems = set(stems(unit.context))
+        lowered = f"{unit.body}\n{unit.context}".lower()
+        coverage = _coverage(set(body_stems), context_stems, terms, lowered)
+        pairs = _pairs(body_stems, context_stems, terms)
+        found = evidence(intent.kind, unit.body, intent, question) if intent.kind else []
+        kind_bonus = 0.0
+        if intent.kind == "definition":
+            subjects = list(intent.identifiers + intent.labels) + [" ".join(intent.names)] if intent.names else []
+            kind_bonus = 0.25 if defines(unit.body, subjects or list(intent.names)) else 0.0
+        elif found:
+            kind_bonus = 0.15 if intent.kind in STRICT_KINDS else 0.05
+        named = naming(unit, intent)
+        value = 0.40 * meaning + 0.35 * coverage + 0.12 * pairs + 0.06 / (1 + unit.rank) + kind_bonus
+        value *= 0.5 + 0.5 * named
+        if _novelty(stems(unit.value) if unit.value else body_stems, terms) < 0.35:
             value *= 0.6
-        if _POINTER.search(text):
+        if _POINTER.search(unit.body):
             value *= 0.75
-        return value
+        if listed_only(unit, intent):
+            value *= 0.5
+        if unit.hit.passage.kind == "record":
+            value *= 0.7 if unit.hit.passage.doc_id in recalled else 0.85
+        if len(unit.body) < 20 and unit.kind != "cell":
+            value *= 0.7
+        parts = {"meaning": meaning, "coverage": coverage, "pairs": pairs, "kind": kind_bonus, "named": named}
+        return Candidate(unit, value, found, named, parts)
 
-    # First pass with the passage's cosine standing in for each sentence's meaning; only
-    # the most promising sentences are then encoded (encoding is most of an answer's cost).
-    rough = sorted(
-        ((score(text, hit, rank, bonus, hit.cosine), i) for i, (text, hit, rank, bonus) in enumerate(items)),
-        reverse=True,
-    )
-    shortlist = [items[i] for _, i in rough[:SENTENCES_ENCODED]]
-    semantic = embedder.encode_cached([t[0] for t in shortlist]) @ query_vector
+    # First pass with the passage's cosine standing in for each unit's meaning; only the most
+    # promising units are then encoded.
+    rough = sorted(((score(u, u.hit.cosine).score, i) for i, u in enumerate(units)), reverse=True)
+    shortlist = [units[i] for _, i in rough[:UNITS_ENCODED]]
+    cosines = embedder.encode_cached([u.text for u in shortlist]) @ query_vector
     candidates = []
-    for (text, hit, rank, cell_bonus), cosine in zip(shortlist, semantic):
-        # A short cell says little on its own; its row (the passage) carries the meaning.
-        meaning = max(float(cosine), hit.cosine) if hit.passage.kind == "table_row" else float(cosine)
-        candidates.append(Candidate(text, hit, score(text, hit, rank, cell_bonus, meaning), hit.passage.kind == "table_row"))
+    for unit, cosine in zip(shortlist, cosines):
+        # A table cell says little on its own; its row (the passage) carries the meaning.
+        meaning = max(float(cosine), unit.hit.cosine) if unit.kind == "cell" else float(cosine)
+        candidates.append(score(unit, meaning))
+    candidates += [score(units[i], units[i].hit.cosine * 0.9) for _, i in rough[UNITS_ENCODED:]]
     candidates.sort(key=lambda c: -c.score)
     return candidates
 
@@ -212,39 +241,3 @@ def referenced_paragraphs(text: str) -> list[str]:
     for match in re.finditer(r"paragraphs? (\d+)(?:\s*(?:and|to|,)\s*(\d+))?\s+(?:above|below)", text, re.I):
         found += [g for g in match.groups() if g]
     return found
-
-
-def fit(text: str, wanted: set[str], max_chars: int) -> str:
-    """Shorten `text` to `max_chars`, keeping the stretch that covers most question words."""
-    text = re.sub(r"\s*\n\s*", " ", text).strip()
-    if len(text) <= max_chars:
-        return text
-    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
-    best: tuple[int, int, int] | None = None
-    chosen = (0, 0)
-    for i, (start, _) in enumerate(spans):
-        budget = max_chars - (1 if start > 0 else 0) - 1
-        j = i
-        while j + 1 < len(spans) and spans[j + 1][1] - start <= budget:
-            j += 1
-        piece = text[start : spans[j][1]]
-        key = (len(set(stems(piece)) & wanted), int(j == len(spans) - 1), -start)
-        if best is None or key > best:
-            best, chosen = key, (start, spans[j][1])
-    start, end = chosen
-    return ("…" if start > 0 else "") + text[start:end] + ("…" if end < len(text) else "")
-
-
-def compose_answer(candidates: list[Candidate], wanted: set[str], max_chars: int) -> tuple[str, Candidate]:
-    """The best sentence, joined by its neighbour when both are short and from one passage."""
-    best = candidates[0]
-    text = best.text
-    if not best.is_table_cell and len(text) < 110:
-        passage_text = best.hit.passage.text
-        for other in candidates[1:3]:
-            if other.hit is best.hit and not other.is_table_cell and other.score > 0.8 * best.score:
-                first, second = sorted([text, other.text], key=passage_text.find)
-                if len(first) + len(second) + 1 <= max_chars:
-                    text = f"{first} {second}"
-                break
-    return fit(text, wanted, max_chars), best

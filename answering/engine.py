@@ -1,4 +1,11 @@
-"""The one function that answers a question, for every front end (CLI, Slack, jobs)."""
+"""The one function that answers a question, for every front end (CLI, Slack, jobs).
+
+`AnswerEngine.ask` bridges the question into the documents' words (French, Spanish, Slack
+shorthand, misspellings), retrieves passages (keyword + vector, fused), scores every
+sentence, list item and table cell of the best of them (`answering.candidates`), and either
+answers with the unit that holds what was asked, cited to its paragraph, or says plainly
+that the documents do not say (`answering.judge`), showing the closest passages as such.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +14,30 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
+from answering.bridge import bridge, is_english_word
+from answering.candidates import Candidate, Terms, question_terms, referenced_paragraphs, score_units
+from answering.compose import add_part, fit, with_evidence
+from answering.intent import Intent, read_intent
+from answering.judge import Verdict, judge, refusal_text
+from answering.parts import resolve_reference, split_parts
+from answering.sentences import highlight, window
+from answering.units import Unit, units_of
 from config.settings import Settings
 from corpus.passages import citation
-from answering.candidates import Candidate, compose_answer, rank_candidates, referenced_paragraphs, wanted_from
-from answering.sentences import highlight, window
 from index.embedding import Embedder, get_embedder
-from index.question import analyse
 from index.filters import Filters
-from index.search import Hit, HybridSearcher, referenced_hits
-from index.version import LiveIndex
+from index.question import AnalysedQuestion, analyse, glossary_acronyms
+from index.search import Hit, HybridSearcher, SearchResult, referenced_hits
+from index.version import IndexVersion, LiveIndex
 
 log = logging.getLogger(__name__)
 
-NOTHING_FOUND = (
-    "I could not find anything relevant to that in the CWS documents I know. "
-    "Try naming a standard (ST.26), a task (Task No. 24), a session (CWS/12) or a document symbol."
-)
 SNIPPET_CHARS = 280
+MAX_QUESTION_CHARS = 1000
+COMMON_SHARE = 0.08  # a word in more than this share of passages does not name a subject
+_SOURCE_FIELDS = ("doc_id", "title", "symbol", "paragraph", "text", "score", "url", "snippet", "citation")
 
 
 @dataclass(frozen=True)
@@ -45,30 +58,55 @@ class Answer:
     question: str
     text: str
     found: bool
-    sources: list[Source]
+    sources: list[Source]  # what the answer rests on, the paragraph it came from first
     did_you_mean: str | None = None
     index_version: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    closest: list[Source] = field(default_factory=list)  # for a refusal: the closest passages, not an answer
 
     def to_json(self) -> dict:
+        def plain(sources: list[Source]) -> list[dict]:
+            return [{k: v for k, v in asdict(s).items() if k in _SOURCE_FIELDS} for s in sources]
+
         return {
             "question": self.question,
             "answer": self.text,
             "found": self.found,
             "did_you_mean": self.did_you_mean,
-            "sources": [
-                {k: v for k, v in asdict(s).items() if k in {"doc_id", "title", "symbol", "paragraph", "text", "score", "url", "snippet", "citation"}}
-                for s in self.sources
-            ],
+            "sources": plain(self.sources),
+            "closest": plain(self.closest),
         }
 
 
 def _source(hit: Hit, wanted: set[str], focus: str) -> Source:
     text = hit.passage.text
-    at = text.find(focus) if focus else -1
+    at = text.find(focus.split(" — ")[-1][:60]) if focus else -1
     snippet = highlight(window(text, max(at, 0), SNIPPET_CHARS), wanted)
     p = hit.passage
-    return Source(p.doc_id, p.title, p.symbol, p.paragraph, citation(p.cited_as, p.paragraph), text, snippet, round(hit.score, 6), p.url)
+    return Source(p.doc_id, p.title, p.symbol, p.paragraph, citation(p.cited_as, p.paragraph), text, snippet,
+                  round(hit.score, 6), p.url)
+
+
+@dataclass
+class Prepared:
+    """A question made ready for search: in the documents' words, analysed, its intent read."""
+
+    text: str  # what is searched (English, shorthand expanded, misspellings corrected)
+    analysed: AnalysedQuestion
+    intent: Intent
+    did_you_mean: str | None
+
+
+@dataclass
+class Attempt:
+    """One search and the candidates it gave, for a question or a part of one."""
+
+    prepared: Prepared
+    result: SearchResult
+    units: list[Unit]
+    candidates: list[Candidate]
+    terms: Terms
+    verdict: Verdict
 
 
 class AnswerEngine:
@@ -78,7 +116,7 @@ class AnswerEngine:
         self,
         settings: Settings,
         embedder: Embedder | None = None,
-        providers: Sequence[Callable[[str], "Answer | None"]] = (),
+        providers: Sequence[Callable[[str], Answer | None]] = (),
     ) -> None:
         self.settings = settings
         self.live = LiveIndex(settings.index_root)
@@ -98,12 +136,41 @@ class AnswerEngine:
         s = self.settings.search
         return HybridSearcher(self.embedder, s.keyword_candidates, s.vector_candidates, s.rrf_k)
 
+    # --- preparing a question ------------------------------------------------------------
+
+    def prepare(self, question: str, version: IndexVersion) -> Prepared:
+        """The question in the documents' words, with its misspellings corrected."""
+        keyword = version.keyword
+        bridged = bridge(question, keyword.has_word, glossary_acronyms())
+        text = bridged.text
+        did_you_mean = None
+        if bridged.language == "en":
+            words = analyse(text).words
+            misspelled = keyword.suggest_spelling(words, is_english_word)
+            if misspelled:
+                for wrong, right in misspelled.items():
+                    text = re.sub(rf"\b{re.escape(wrong)}\b", right, text)
+                did_you_mean = text
+        n = max(1, keyword.passage_count)
+
+        def is_common(word: str) -> bool:
+            from index.analysis import stem
+
+            return keyword.document_frequency(stem(word)) / n > COMMON_SHARE
+
+        return Prepared(text, analyse(text), read_intent(text, is_common), did_you_mean)
+
+    # --- answering ----------------------------------------------------------------------
+
     def ask(self, question: str, filters: dict | None = None, mode: str = "hybrid") -> Answer:
         """Answer `question` from the live index: short answer text plus cited sources."""
         started = time.perf_counter()
         question = " ".join(question.split())
         if not question:
             return Answer(question, "Please ask a question.", False, [])
+        if len(question) > MAX_QUESTION_CHARS:
+            return Answer(question[:80] + "…", f"That question is {len(question):,} characters long; please ask it in "
+                          f"at most {MAX_QUESTION_CHARS:,}.", False, [])
         clean_filters = Filters.parse(filters)
         if not clean_filters and mode == "hybrid":
             for provider in self.providers:
@@ -111,63 +178,107 @@ class AnswerEngine:
                 if provided is not None:
                     return provided
         version = self.live.current()
-        clock = time.perf_counter()
-        analysed = analyse(question)
-        misspelled = version.keyword.suggest_spelling(analysed.words)
-        did_you_mean = None
-        if misspelled:
-            # Search for what the user meant; the answer says which spelling was used.
-            did_you_mean = question
-            for wrong, right in misspelled.items():
-                did_you_mean = re.sub(rf"\b{re.escape(wrong)}\b", right, did_you_mean)
-            analysed = analyse(did_you_mean)
         config = self.settings
-        limit = max(config.search.top_k, config.answer.passages_considered)
-        result = self.searcher().search(version, analysed, limit, clean_filters, mode)
-        wanted = wanted_from(analysed).keys
-        timings = {"analysis": result.started - clock, **result.timings}
-
+        prepared = self.prepare(question, version)
+        parts = split_parts(prepared.text)
+        main = self._attempt(version, self._part(prepared, parts[0]) if len(parts) > 1 else prepared,
+                             clean_filters, mode)
+        timings = {"analysis": main.result.started - started, **main.result.timings}
         clock = time.perf_counter()
-        considered = result.hits[: config.answer.passages_considered]
-        if not self._relevant(result.hits, analysed, wanted):
+        verdict = main.verdict
+        if verdict.best is None:
+            closest = [_source(h, main.terms.keys, "") for h in main.result.hits[: config.search.top_k]]
             timings["answer"] = time.perf_counter() - clock
             timings["total"] = time.perf_counter() - started
-            log.info("no relevant passage for %r (best cosine %.2f)", question, max((h.cosine for h in result.hits), default=0))
-            return Answer(question, NOTHING_FOUND, False, [], did_you_mean, version.name, timings)
-        candidates = rank_candidates(analysed, considered, result.query_vector, self.embedder)
-        pointed = (
-            referenced_hits(version, candidates[0].hit, referenced_paragraphs(candidates[0].text), result.query_vector)
-            if candidates
-            else []
-        )
-        if pointed:
-            candidates = rank_candidates(analysed, considered + pointed, result.query_vector, self.embedder)
-        text, best = compose_answer(candidates, wanted, config.answer.max_chars)
-        supporting = [h for h in result.hits if h is not best.hit and self._supports(h)]
-        ordered = [best.hit] + supporting
-        sources = [_source(h, wanted, best.text if h is best.hit else "") for h in ordered[: config.search.top_k]]
+            log.info("no answer for %r: %s", question, verdict.reason)
+            return Answer(question, refusal_text(verdict), False, [], prepared.did_you_mean, version.name, timings,
+                          closest)
+        best = verdict.best
+        text = with_evidence(best, main.units, main.prepared.intent, main.prepared.text, config.answer.max_chars)
+        found = list(best.found)
+        extra_hits: list[Hit] = []
+        for part_text in parts[1:]:
+            part = self._answer_part(version, prepared, resolve_reference(part_text, text), text, clean_filters, mode)
+            if part is not None:
+                text = add_part(text, part, config.answer.max_chars * 2)
+                found += part.found
+                extra_hits.append(part.hit)
+        text = fit(text, main.terms, prepared.intent, found, config.answer.max_chars)
+        sources = self._sources(best, main, extra_hits)
         timings["answer"] = time.perf_counter() - clock
         timings["total"] = time.perf_counter() - started
-        return Answer(question, text, True, sources, did_you_mean, version.name, timings)
+        return Answer(question, text, True, sources, prepared.did_you_mean, version.name, timings)
 
-    def _supports(self, hit: Hit) -> bool:
-        """A source worth showing: a strong keyword match or close in meaning, not fusion filler."""
-        return (hit.keyword_rank is not None and hit.keyword_rank <= 10) or hit.cosine >= self.settings.answer.min_similarity
+    def _part(self, prepared: Prepared, text: str) -> Prepared:
+        return Prepared(text, analyse(text), read_intent(text), prepared.did_you_mean)
+
+    def _attempt(self, version: IndexVersion, prepared: Prepared, filters: Filters, mode: str) -> Attempt:
+        config = self.settings
+        limit = max(config.search.top_k, config.answer.passages_considered)
+        result = self.searcher().search(version, prepared.analysed, limit, filters, mode)
+        terms = question_terms(prepared.analysed, version.keyword.idf)
+        hits = result.hits[: config.answer.passages_considered]
+        recalled = recalled_records(version)
+        units = units_of(hits)
+        candidates = score_units(units, terms, prepared.intent, prepared.text, result.query_vector, self.embedder,
+                                 recalled)
+        if candidates:
+            pointed = referenced_hits(version, candidates[0].hit, referenced_paragraphs(candidates[0].unit.body),
+                                      result.query_vector)
+            if pointed:
+                units = units_of(hits + pointed)
+                candidates = score_units(units, terms, prepared.intent, prepared.text, result.query_vector,
+                                         self.embedder, recalled)
+        verdict = judge(candidates, units, prepared.intent, prepared.text, recalled, version.keyword.has_word)
+        return Attempt(prepared, result, units, candidates, terms, verdict)
+
+    def _answer_part(
+        self, version: IndexVersion, whole: Prepared, part_text: str, so_far: str, filters: Filters, mode: str
+    ) -> Candidate | None:
+        """The best unit for a question's second part, unless what is answered so far holds it."""
+        from answering.kinds import evidence
+
+        part = self._part(whole, part_text)
+        if part.intent.kind and evidence(part.intent.kind, so_far, part.intent, part_text):
+            return None
+        attempt = self._attempt(version, part, filters, mode)
+        return attempt.verdict.best
+
+    def _sources(self, best: Candidate, attempt: Attempt, extra: list[Hit]) -> list[Source]:
+        """The paragraph the answer came from, then passages that support it: about the same
+        subject and nearly as good an answer, never fusion filler."""
+        top_k = self.settings.search.top_k
+        wanted = attempt.terms.keys
+        ordered: list[Hit] = [best.hit] + [h for h in extra if h.passage.passage_id != best.hit.passage.passage_id]
+        seen = {h.passage.passage_id for h in ordered}
+        floor = 0.75 * best.score
+        for candidate in attempt.candidates:
+            passage_id = candidate.hit.passage.passage_id
+            if passage_id in seen or candidate.score < floor or candidate.named < 1.0:
+                continue
+            seen.add(passage_id)
+            ordered.append(candidate.hit)
+        return [_source(h, wanted, best.text if h is best.hit else "") for h in ordered[:top_k]]
 
     def retrieve(self, question: str, mode: str = "hybrid", limit: int = 5) -> list[str]:
         """Passage texts in retrieval order, before answer selection (for evaluation)."""
-        result = self.searcher().search(self.live.current(), analyse(" ".join(question.split())), limit, Filters(), mode)
+        version = self.live.current()
+        prepared = self.prepare(" ".join(question.split()), version)
+        result = self.searcher().search(version, prepared.analysed, limit, Filters(), mode)
         return [h.passage.text for h in result.hits]
 
-    def _relevant(self, hits: list[Hit], analysed, wanted: set[str]) -> bool:  # type: ignore[no-untyped-def]
-        """Enough evidence to answer: close in meaning, or sharing the question's identifiers."""
-        if not hits:
-            return False
-        best_cosine = max(h.cosine for h in hits)
-        threshold = self.settings.answer.min_similarity
-        if best_cosine >= threshold:
-            return True
-        asked_ids = set(analysed.entities.all_ids()) - set(analysed.entities.years)
-        if asked_ids and any(asked_ids & set(h.passage.entities.all_ids()) for h in hits[:3]):
-            return True
-        return False
+
+def recalled_records(version: IndexVersion) -> frozenset[str]:
+    """Records whose facts were recalled, not read from a CWS document: not evidence on their own."""
+    return _recalled(version.directory)
+
+
+@lru_cache(maxsize=8)
+def _recalled(directory: object) -> frozenset[str]:
+    from index.store import PassageStore
+
+    rows = PassageStore(directory).query(  # type: ignore[arg-type]
+        "select doc_id, source from documents where doc_id like 'record:%'"
+    )
+    return frozenset(r["doc_id"] for r in rows if (r["source"] or "").split(";")[0].endswith("(recalled)"))
+

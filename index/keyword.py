@@ -199,12 +199,34 @@ class KeywordIndex:
         ids = rows[ranked] if rows is not None else ranked
         return [(int(i), float(scores[j])) for i, j in zip(ids, ranked)]
 
-    def suggest_spelling(self, words: Sequence[str]) -> dict[str, str]:
-        """Misspelled word → best known word, for words no passage contains."""
+    def document_frequency(self, stem: str) -> int:
+        """How many passages hold `stem` in their body or heading (for a word's rarity)."""
+        frequency = 0
+        for name in ("body", "heading"):
+            retriever = self.fields.get(name)
+            if retriever is not None and stem in retriever.vocab_dict:
+                t = retriever.vocab_dict[stem]
+                indptr = retriever.scores["indptr"]
+                frequency = max(frequency, int(indptr[t + 1] - indptr[t]))
+        return frequency
+
+    def idf(self, stem: str) -> float:
+        """Whoosh's IDF, log(N / (df + 1)) + 1: rare words say more about what is asked."""
+        return float(np.log(max(1, self.passage_count) / (self.document_frequency(stem) + 1)) + 1)
+
+    def has_word(self, word: str) -> bool:
+        return word.lower() in self.word_counts
+
+    def suggest_spelling(self, words: Sequence[str], is_word: Callable[[str], bool] = lambda _w: False) -> dict[str, str]:
+        """Misspelled word → best known word, for words in no passage and not real words
+        (`is_word`, e.g. an English dictionary): "leads" or "introduce" are not corrected into
+        a corpus word, and names, identifiers and capitalised words are never touched."""
         out: dict[str, str] = {}
         for word in words:
             lowered = word.lower()
-            if len(lowered) < 4 or not lowered.isalpha() or lowered in self.word_counts:
+            if len(lowered) < 4 or not word.isalpha() or not word.islower() or lowered in self.word_counts:
+                continue
+            if is_word(lowered):
                 continue
             if self._corrector is None:  # built on first need: sorting the vocabulary costs a little
                 self._corrector = _FrequencyCorrector(self.word_counts)

@@ -61,6 +61,11 @@ def _glossary() -> tuple[dict[str, list[str]], dict[str, str]]:
     return acronyms, contractions
 
 
+def glossary_acronyms() -> set[str]:
+    """The acronyms the glossary knows ("IPO", "DAS", "ICT")."""
+    return set(_glossary()[0])
+
+
 def is_content(word: str) -> bool:
     return word.lower().strip("'’") not in QUESTION_STOPWORDS
 

@@ -77,18 +77,22 @@ def ask_command(obj: Context, question: str | None, as_json: bool, mode: str, **
 
 @click.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--mode", type=click.Choice(["all", "hybrid", "keyword", "vector"]), default="all", show_default=True)
+@click.option("--mode", type=click.Choice(["all", "hybrid", "keyword", "vector"]), default="hybrid", show_default=True,
+              help="Retrieval to measure; 'all' measures the three one after another.")
 @click.option("--json", "as_json", is_flag=True, help="Print figures and per-question results as JSON.")
-@click.option("--show-misses", is_flag=True, help="List the questions that were missed.")
+@click.option("--show-misses", is_flag=True, help="List the questions answered wrongly, refused wrongly or not refused.")
 @click.pass_obj
 def eval_command(obj: Context, file: Path, mode: str, as_json: bool, show_misses: bool) -> None:
-    """Recall@1, recall@5 and answer accuracy on a JSONL question file.
+    """Answer quality on a JSONL question file, per kind of question and overall.
 
-    Each line: {"id", "q", "any": [expected strings]}. A question counts for recall@k
-    when an expected string appears in one of the first k sources, and as answered
-    when one appears in the answer text.
+    \b
+    Each line: {"id", "q", "kind", "any": [...], "all": [...], "expect_none": true|false}.
+    - recall@1, recall@5: one of `any` is in the first 1 / 5 passages retrieved;
+    - correct: one of `any` is in the answer; strict: every one of `all` is too;
+    - refusals right: questions marked expect_none that were refused ("the documents
+      don't say"); refused wrongly: answerable questions that were refused.
     """
-    from answering.evaluate import evaluate, load_questions
+    from answering.evaluate import OVERALL, evaluate, load_questions
 
     with user_errors():
         engine = open_engine(obj)
@@ -98,10 +102,17 @@ def eval_command(obj: Context, file: Path, mode: str, as_json: bool, show_misses
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
         return
-    click.echo(f"{'mode':8} {'recall@1':>9} {'recall@5':>9} {'answers':>9}   ({len(questions)} questions)")
     for r in reports:
-        click.echo(f"{r.mode:8} {r.recall_at_1:>9} {r.recall_at_5:>9} {r.answered:>9}")
-    if show_misses:
-        for r in reports:
+        click.echo(f"mode: {r.mode} ({len(questions)} questions)")
+        click.echo(f"  {'kind':13} {'recall@1':>9} {'recall@5':>9} {'correct':>9} {'strict':>9} {'refused ok':>11} "
+                   f"{'refused bad':>12}")
+        for kind, f in r.figures().items():
+            n = f"/{f.answerable}"
+            refusals = f"{f.refused_right}/{f.unanswerable}"
+            if kind == OVERALL:
+                click.echo("  " + "-" * 78)
+            click.echo(f"  {kind:13} {str(f.recall_at_1) + n:>9} {str(f.recall_at_5) + n:>9} {str(f.correct) + n:>9} "
+                       f"{str(f.strict) + n:>9} {refusals:>11} {str(f.refused_wrong) + n:>12}")
+        if show_misses:
             for miss in r.misses():
-                click.echo(f"[{r.mode}] {miss}")
+                click.echo(f"  [{r.mode}] {miss}")

@@ -1,0 +1,145 @@
+"""What a question asks for: the kind of answer, and the names an answer must be about.
+
+Two things decide whether a sentence answers a question, beyond sharing its words:
+- the kind of thing asked for (a date for "when", a number for "how many", an office for
+  "which offices", a document symbol for "in which document"), which must appear in the
+  answer and must not be merely repeated from the question ("in 2025" does not answer
+  "on what date in 2025");
+- the names that pin the question to its subject: identifiers (ST.25, CWS/9/25, Task
+  No. 58), numbered labels (Recommendation 3, paragraph 105) and proper names (Brunei
+  Darussalam, Nice Classification). An answer about another subject ("Vienna" for
+  "Nice", "Recommendation 6" for "Recommendation 7") is not an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from corpus.entities import extract_entities
+from index.question import QUESTION_STOPWORDS
+
+Kind = str  # one of the KINDS below, or "" when the question does not ask for a kind of thing
+KINDS = ("date", "year", "number", "person", "office", "organization", "place", "document", "paragraph", "language",
+         "standard", "acronym", "definition", "reason")
+
+# Words that open a question or glue it together, never the subject's name even when capitalised.
+_NOT_NAMES = QUESTION_STOPWORDS | {
+    "apart", "besides", "according", "under", "regarding", "concerning", "in", "on", "at", "for", "if", "once",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "its", "their", "were",
+}
+_COUNT = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|other|\d+)"
+_LABEL = re.compile(
+    r"\b(Recommendations?|Tables?|Annex(?:es)?|Articles?|Rules?|Sections?|Parts?|Phases?|Options?|"
+    r"[Pp]aragraphs?|[Pp]aras?\.?|Actions?|Chapters?|Figures?|Items?)\s+((?:\d+|[IVX]+|[a-z]\))(?:\s*\([a-z]\))?)"
+)
+_CAPITALISED = re.compile(r"\b(?:[A-Z][A-Za-z’'-]*[a-z][A-Za-z’'-]*|[A-Z]{2,}s?)\b(?![./]\w)")
+_EXCEPT = re.compile(
+    r"^\s*(?:apart from|besides|other than|except(?: for)?|aside from)\s+(.+?),\s*"
+    r"(?=(?:which|what|who|when|where|how|in which|did|does|do|is|are|was|were)\b)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: Kind
+    names: tuple[str, ...] = ()  # proper names the answer must be about, as written in the question
+    labels: tuple[str, ...] = ()  # numbered labels: "Recommendation 3", "paragraph 105"
+    identifiers: tuple[str, ...] = ()  # ST.26, CWS/9/25, Task No. 58 (not years)
+    years: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()  # "Apart from ST.26 and ST.27, which ..." → ST.26, ST.27
+    asked_values: tuple[str, ...] = ()  # numbers and dates the question itself contains
+
+
+def answer_kind(question: str) -> Kind:
+    """The kind of thing the question asks for, from its wording."""
+    q = " ".join(question.lower().replace("’", "'").split())
+    q = re.sub(r"^(?:and|so|ok|okay|hi|hey|also|then)[,\s]+", "", q)
+    if re.search(r"\b(?:which|what) paragraph\b|\bparagraph (?:number|no)\b|\bin which para", q):
+        return "paragraph"
+    if re.search(r"\b(?:which|what) year\b|\bin what year\b|\bwhich years\b", q):
+        return "year"
+    if re.match(r"when\b|by when\b|until when\b", q) or re.search(
+        r"\b(?:which|what|on what|on which) (?:date|dates|day|days|deadline)\b|\bwhat dates?\b|\bthe (?:deadline|date)\b",
+        q,
+    ):
+        return "date"
+    if re.search(r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:percentage|share|proportion)\b|\bhow often\b", q):
+        return "number"
+    if re.search(r"\b(?:which|what) (?:document|documents|circular|circulars)\b|\bdocument symbol\b|"
+                 r"\bin which (?:document|report)\b|\bsymbol of\b", q):
+        return "document"
+    if re.search(r"\b(?:which|what) (?:language|languages)\b|\bin what language\b", q):
+        return "language"
+    if re.search(r"\bfull name\b|\bstand(?:s)? for\b|\bacronym\b|\babbreviation\b", q):
+        return "acronym"
+    if re.search(rf"\b(?:which|what)(?: {_COUNT})? (?:wipo )?standards?\b", q) and not re.search(r"\bstandards? (?:body|bodies)\b", q):
+        return "standard"
+    if re.search(rf"\b(?:which|what)(?: {_COUNT})? (?:ip |national |regional |member )?(?:offices?|countr(?:y|ies)|"
+                 r"ipos?|states?|nations?|members?|delegations?)\b", q):
+        return "office"
+    if re.search(rf"\b(?:which|what)(?: {_COUNT})? (?:organi[sz]ations?|bod(?:y|ies)|agenc(?:y|ies)|institutions?|"
+                 r"entit(?:y|ies)|task forces?|working groups?|groups?|united nations body|un body)\b", q):
+        return "organization"
+    if re.match(r"who\b|whom\b|whose\b", q) or re.search(r"\b(?:chaired|led|elected|headed) by whom\b", q):
+        return "person"
+    if re.match(r"where\b", q) or re.search(r"\b(?:where|which (?:website|web page|page|link|url))\b", q) or re.search(
+        r"\b(?:the )?(?:link|url|website|web page) (?:to|for|of)\b", q
+    ):
+        return "place"
+    if re.match(r"why\b", q) or re.search(r"\bwhat (?:led|caused|prompted)\b|\bfor what reason\b|\band (?:if not,? )?why\b", q):
+        return "reason"
+    if re.match(r"(?:what|who)(?:'s| is| are| was| were)\s+(?:an?\s+|the\s+)?\S+(?:\s+\S+){0,4}\s*\??$", q) or re.match(
+        r"(?:define|describe|explain)\b|what does \S+(?: \S+){0,4} (?:mean|stand for|cover|concern)\b", q
+    ):
+        return "definition"
+    return ""
+
+
+def _labels(question: str) -> tuple[str, ...]:
+    found = []
+    for match in _LABEL.finditer(question):
+        word = match.group(1).rstrip("s.").capitalize()
+        word = {"Para": "Paragraph", "Annexe": "Annex", "Recommendation": "Recommendation"}.get(word, word)
+        found.append(f"{word} {match.group(2)}")
+    return tuple(dict.fromkeys(found))
+
+
+def _names(question: str, is_common: Callable[[str], bool]) -> tuple[str, ...]:
+    """Capitalised words that name the subject. Left out: question and glue words ("Which",
+    "Under"), a capital that only opens the sentence ("Combien", "Were") unless a capitalised
+    word follows it ("Brunei Darussalam"), and words the corpus uses everywhere (WIPO, Committee)."""
+    words = []
+    for match in _CAPITALISED.finditer(question):
+        word = re.sub(r"[’']s$", "", match.group(0)).strip("’'-")
+        lowered = word.lower()
+        if lowered in _NOT_NAMES or lowered.rstrip("s") in _NOT_NAMES or is_common(word):
+            continue
+        opens_sentence = match.start() == 0 or bool(re.search(r"[.?!:;¿¡]\s*$|^\W*$", question[: match.start()]))
+        if opens_sentence and not word.isupper() and not question[match.end():].lstrip()[:1].isupper():
+            continue
+        words.append(word)
+    return tuple(dict.fromkeys(words))
+
+
+def read_intent(question: str, is_common: Callable[[str], bool] = lambda _w: False) -> Intent:
+    """The intent of an (English, or bridged into English) question."""
+    entities = extract_entities(question)
+    excluded: tuple[str, ...] = ()
+    apart = _EXCEPT.match(question)
+    if apart:
+        excluded = extract_entities(apart.group(1)).all_ids() or tuple(w for w in re.findall(r"[A-Z]\w+", apart.group(1)))
+    identifiers = tuple(i for i in entities.standards + entities.tasks + entities.symbols + entities.circulars)
+    identifiers += tuple(s for s in entities.sessions if not any(sym.startswith(s + "/") for sym in entities.symbols))
+    asked_values = tuple(re.findall(r"\b\d[\d,.]*\b", question))
+    return Intent(
+        kind=answer_kind(question),
+        names=_names(question, is_common),
+        labels=_labels(question),
+        identifiers=tuple(i for i in identifiers if i not in excluded),
+        years=entities.years,
+        excluded=tuple(excluded),
+        asked_values=asked_values,
+    )

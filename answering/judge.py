@@ -1,0 +1,146 @@
+"""Whether the documents answer the question at all, and with which unit.
+
+A similarity threshold cannot tell an answer from a confident invention (invented answers
+scored cosine 0.57-0.71, correct ones as low as 0.36), so the engine refuses on evidence:
+- a name the question is about (an identifier such as ST.25, a numbered label such as
+  Recommendation 7, a proper name such as Brunei or Nice) that no passage considered
+  mentions, or that no answer mentions together with the rest of the question;
+- no answer holding the kind of thing asked for (no date for "on what date", no office
+  named for "which offices"), new to the question;
+- the subject named only as one item of a long list, for a question about what it did;
+- only the assistant's own recalled records, and no CWS document, saying it;
+- nothing close in words or meaning.
+The first candidate, best first, that passes every check is the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from answering.bridge import is_english_word
+from answering.candidates import Candidate, listed_only, name_pattern
+from answering.compose import NEIGHBOUR_KINDS
+from answering.intent import Intent
+from answering.kinds import _DAY_DATE, _countries, evidence
+from answering.units import Unit, neighbours
+
+CONSIDERED = 12  # candidates examined, best first
+SCORE_WINDOW = 0.5  # a candidate scoring under this share of the best is not an answer
+MIN_MEANING = 0.30  # cosine with the question ...
+MIN_COVERAGE = 0.45  # ... and share of its words: below both, nothing is relevant
+_EXPLICIT_DATE = re.compile(r"\b(?:what|which|on what|on which) (?:date|dates|day|days)\b|\bexact date\b", re.I)
+KIND_MISSING = {
+    "date": "gives a date for this",
+    "year": "gives the year",
+    "number": "gives that number",
+    "document": "names the document",
+    "paragraph": "gives the paragraph",
+    "standard": "names such a standard",
+    "language": "names the language",
+    "office": "names the offices or countries",
+    "organization": "names them",
+    "person": "names who",
+    "acronym": "spells that name out",
+    "place": "says where",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    best: Candidate | None
+    reason: str = ""  # for a refusal: what the documents lack, "none of them mentions ST.25"
+    recalled: Candidate | None = None  # a recalled record that speaks to it (not a CWS document)
+
+
+def required_names(intent: Intent, corpus_has: Callable[[str], bool]) -> list[str]:
+    """The names an answer must mention: identifiers, labels, and proper names that the corpus
+    uses or that are plainly names (a country; a word in no English dictionary)."""
+    names = list(intent.identifiers + intent.labels)
+    for name in intent.names:
+        if corpus_has(name) or any(corpus_has(w) for w in re.findall(r"[A-Za-z]+", name) if len(w) > 3):
+            names.append(name)
+        elif not name.isupper() and (_countries().fullmatch(name) or not is_english_word(name)):
+            names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def _mentions(candidate: Candidate, name: str) -> bool:
+    unit = candidate.unit
+    passage = unit.hit.passage
+    if name in passage.entities.all_ids() or name in {passage.session, passage.symbol}:
+        return True
+    pattern = name_pattern(name)
+    return bool(pattern.search(unit.body) or pattern.search(unit.context))
+
+
+def _holds_kind(candidate: Candidate, units: list[Unit], intent: Intent, question: str) -> bool:
+    kind = intent.kind
+    if kind == "date" and _EXPLICIT_DATE.search(question):
+        texts = [candidate.unit.body] + [u.body for u in neighbours(candidate.unit, units) if u is not None]
+        return any(_DAY_DATE.search(t) for t in texts)
+    if candidate.found:
+        return True
+    if kind in NEIGHBOUR_KINDS:
+        for other in neighbours(candidate.unit, units):
+            if other is not None and evidence(kind, other.body, intent, question):
+                return True
+    if kind == "date":  # "when": the session or year of the document it comes from will do
+        passage = candidate.unit.hit.passage
+        return bool(passage.session or passage.year)
+    return False
+
+
+def judge(
+    candidates: list[Candidate],
+    units: list[Unit],
+    intent: Intent,
+    question: str,
+    recalled: frozenset[str],
+    corpus_has: Callable[[str], bool],
+) -> Verdict:
+    if not candidates:
+        return Verdict(None, "nothing in them matches the question")
+    names = required_names(intent, corpus_has)
+    documents = [c for c in candidates if c.unit.hit.passage.doc_id not in recalled]
+    from_records = next((c for c in candidates if c.unit.hit.passage.doc_id in recalled), None)
+    missing = [n for n in names if not any(_mentions(c, n) for c in documents)]
+    if missing:
+        return Verdict(None, f"none of them mentions {_listing(missing)}", from_records)
+    top = documents[0].score if documents else 0.0
+    reasons: list[str] = []
+    for candidate in documents[:CONSIDERED]:
+        if candidate.score < SCORE_WINDOW * top:
+            break
+        lacking = [n for n in names if not _mentions(candidate, n)]
+        if lacking:
+            reasons.append(f"none of them mentions {_listing(lacking)} together with the rest of the question")
+            continue
+        if intent.kind in KIND_MISSING and not _holds_kind(candidate, units, intent, question):
+            reasons.append(f"none of them {KIND_MISSING[intent.kind]}")
+            continue
+        if listed_only(candidate.unit, intent):
+            reasons.append(f"they only list {_listing(list(intent.names))} among others")
+            continue
+        parts = candidate.parts
+        if parts.get("meaning", 0.0) < MIN_MEANING and parts.get("coverage", 0.0) < MIN_COVERAGE and not names:
+            reasons.append("nothing in them is close to the question")
+            continue
+        return Verdict(candidate)
+    return Verdict(None, reasons[0] if reasons else "nothing in them is close to the question", from_records)
+
+
+def _listing(items: list[str]) -> str:
+    quoted = list(dict.fromkeys(items))
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def refusal_text(verdict: Verdict) -> str:
+    text = f"The CWS documents I have do not say: {verdict.reason}."
+    if verdict.recalled is not None:
+        text += (
+            " The assistant's own records (recalled from WIPO's public pages, not from a CWS document) say: "
+            f"{verdict.recalled.unit.body}"
+        )
+    return text + " The closest passages are listed below; they are not an answer."
