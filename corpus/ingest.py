@@ -99,7 +99,7 @@ def scan_folder(root: Path, skipped: list[Skipped]) -> list[Source]:
             skipped.append(Skipped(str(path), f"cannot read file: {exc.strerror}"))
             continue
         entry = manifest.get(relative.as_posix()) or manifest.get(path.name)
-        entry_bytes = json.dumps(asdict(entry) if entry else None, sort_keys=True).encode()
+        entry_bytes = json.dumps(entry.model_dump() if entry else None, sort_keys=True).encode()
         doc_id = _doc_id(root, path)
         sources.append(
             Source(doc_id, str(path), _fingerprint(content, entry_bytes), _file_parser(doc_id, path, entry))

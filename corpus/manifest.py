@@ -2,56 +2,51 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints, ValidationError
 
 from config.errors import CwsError
+from config.schema import first_problem
 
 MANIFEST_NAME = "manifest.yaml"
-_FIELDS = {"file", "symbol", "title", "session", "year", "language", "topics", "url"}
+
+# Curators pad values by hand; topics are kept as written, as they always were.
+_Stripped = Annotated[str, StringConstraints(strip_whitespace=True)]
 
 
 class ManifestError(CwsError):
     """The manifest cannot be used; the message names the file, the entry and the field."""
 
 
-@dataclass(frozen=True)
-class ManifestEntry:
-    file: str
-    symbol: str | None = None
-    title: str | None = None
-    session: str | None = None
-    year: int | None = None
-    language: str | None = None
-    topics: tuple[str, ...] = ()
-    url: str | None = None
+class ManifestEntry(BaseModel):
+    """One `documents:` entry; frozen, and dumped (`model_dump`) into each document's fingerprint."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    symbol: _Stripped | None = None
+    title: _Stripped | None = None
+    session: _Stripped | None = None
+    year: Annotated[StrictInt, Field(ge=1900, le=2100)] | None = None
+    language: _Stripped | None = None
+    # `topics:` left empty in the YAML means no topics.
+    topics: Annotated[tuple[str, ...], BeforeValidator(lambda value: () if value is None else value)] = ()
+    url: _Stripped | None = None
 
 
 def _entry(path: Path, index: int, raw: Any) -> ManifestEntry:
     where = f"{path}: documents[{index}]"
     if not isinstance(raw, dict):
         raise ManifestError(f"{where} must be a mapping")
-    unknown = set(raw) - _FIELDS
-    if unknown:
-        raise ManifestError(f"{where}: unknown field '{sorted(unknown)[0]}'")
-    if not isinstance(raw.get("file"), str) or not raw["file"].strip():
-        raise ManifestError(f"{where}: field 'file' is required")
-    year = raw.get("year")
-    if year is not None and (not isinstance(year, int) or not 1900 <= year <= 2100):
-        raise ManifestError(f"{where}: field 'year' must be a four-digit year")
-    topics = raw.get("topics") or []
-    if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
-        raise ManifestError(f"{where}: field 'topics' must be a list of strings")
-    text_fields = {}
-    for name in ("symbol", "title", "session", "language", "url"):
-        value = raw.get(name)
-        if value is not None and not isinstance(value, str):
-            raise ManifestError(f"{where}: field '{name}' must be text")
-        text_fields[name] = value.strip() if isinstance(value, str) else None
-    return ManifestEntry(file=raw["file"].strip(), year=year, topics=tuple(topics), **text_fields)
+    if isinstance(raw.get("file"), str) and raw["file"].strip():
+        where += f" (file '{raw['file'].strip()}')"
+    try:
+        return ManifestEntry.model_validate(raw)
+    except ValidationError as exc:
+        raise ManifestError(f"{where}: {first_problem(exc)}") from exc
 
 
 def read_manifest(folder: Path) -> dict[str, ManifestEntry]:

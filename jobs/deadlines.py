@@ -6,15 +6,18 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, ValidationError
+from pydantic import model_validator
+from pydantic_core import PydanticCustomError
 
 from config.settings import read_yaml
 from config.errors import ConfigError
+from config.schema import first_problem
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _CHANNEL = re.compile(r"^[CGD][A-Z0-9]{6,}$")
-_FIELDS = {"id", "title", "due", "remind_days_before", "channel", "link", "atr_year"}
 
 
 @dataclass(frozen=True)
@@ -34,50 +37,67 @@ class Deadline:
         return [(offset, self.due - timedelta(days=offset)) for offset in self.remind_days_before]
 
 
+def _matching(pattern: re.Pattern[str], wording: str) -> AfterValidator:
+    """A check with wording an operator understands, instead of pydantic's regular expression."""
+
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise PydanticCustomError("pattern", wording)
+        return value
+
+    return AfterValidator(check)
+
+
+def _due(value: Any) -> date:
+    """A YAML date, or text in ISO form; pydantic alone would also take a number as a Unix time."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    if not isinstance(value, date):
+        raise PydanticCustomError("date", "must be a date like 2026-06-30")
+    return value
+
+
+class _DeadlineEntry(BaseModel):
+    """One `deadlines:` entry as written in the file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, _matching(_ID, "must be lower-case letters, digits, '.', '_' or '-'")]
+    title: str
+    due: Annotated[date, BeforeValidator(_due)]
+    remind_days_before: Annotated[list[Annotated[StrictInt, Field(ge=0, le=366)]], Field(min_length=1)] = [7, 1]
+    channel: Annotated[str, _matching(_CHANNEL, "must be a Slack channel id such as C0123ABCD")] | None = None
+    link: Annotated[str, _matching(re.compile(r"^https?://"), "must be an http(s) URL")] | None = None
+    atr_year: Annotated[StrictInt, Field(ge=1900, le=2100)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_missing(cls, raw: Any) -> Any:
+        """`title:` left empty means the field was not filled in, not that the title is empty."""
+        if isinstance(raw, dict):
+            return {k: v for k, v in raw.items() if not (k in ("id", "title", "due") and v in (None, ""))}
+        return raw
+
+
 def _entry(path: Path, index: int, raw: Any) -> Deadline:
     where = f"{path}: deadlines[{index}]"
     if not isinstance(raw, dict):
         raise ConfigError(f"{where} must be a mapping")
     if isinstance(raw.get("id"), str):
         where = f"{path}: deadline '{raw['id']}'"
-    unknown = sorted(set(raw) - _FIELDS)
-    if unknown:
-        raise ConfigError(f"{where}: unknown field '{unknown[0]}'")
-    for required in ("id", "title", "due"):
-        if raw.get(required) in (None, ""):
-            raise ConfigError(f"{where}: field '{required}' is required")
-    if not isinstance(raw["id"], str) or not _ID.match(raw["id"]):
-        raise ConfigError(f"{where}: field 'id' must be lower-case letters, digits, '.', '_' or '-'")
-    if not isinstance(raw["title"], str):
-        raise ConfigError(f"{where}: field 'title' must be text")
-    due = raw["due"]
-    if isinstance(due, str):
-        try:
-            due = date.fromisoformat(due)
-        except ValueError:
-            due = None
-    if not isinstance(due, date):
-        raise ConfigError(f"{where}: field 'due' must be a date like 2026-06-30")
-    offsets = raw.get("remind_days_before", [7, 1])
-    if (
-        not isinstance(offsets, list)
-        or not offsets
-        or not all(isinstance(o, int) and not isinstance(o, bool) and 0 <= o <= 366 for o in offsets)
-    ):
-        raise ConfigError(f"{where}: field 'remind_days_before' must be a list of whole days between 0 and 366")
-    channel = raw.get("channel")
-    if channel is not None and (not isinstance(channel, str) or not _CHANNEL.match(channel)):
-        raise ConfigError(f"{where}: field 'channel' must be a Slack channel id such as C0123ABCD")
-    link = raw.get("link")
-    if link is not None and (not isinstance(link, str) or not link.startswith(("https://", "http://"))):
-        raise ConfigError(f"{where}: field 'link' must be an http(s) URL")
-    atr_year = raw.get("atr_year")
+    try:
+        entry = _DeadlineEntry.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{where}: {first_problem(exc)}") from exc
+    atr_year = entry.atr_year
     if atr_year is None:
-        match = re.fullmatch(r"atr-(\d{4})", raw["id"])
+        match = re.fullmatch(r"atr-(\d{4})", entry.id)
         atr_year = int(match.group(1)) if match else None
-    elif not isinstance(atr_year, int) or not 1900 <= atr_year <= 2100:
-        raise ConfigError(f"{where}: field 'atr_year' must be a four-digit year")
-    return Deadline(raw["id"], raw["title"], due, tuple(sorted(set(offsets), reverse=True)), channel, link, atr_year)
+    offsets = tuple(sorted(set(entry.remind_days_before), reverse=True))
+    return Deadline(entry.id, entry.title, entry.due, offsets, entry.channel, entry.link, atr_year)
 
 
 def load_deadlines(path: Path) -> list[Deadline]:

@@ -286,9 +286,83 @@ def test_recalled_block_needs_marker(records_copy: Path) -> None:
         load_records(records_copy)
 
 
+def _load(directory: Path, name: str) -> object:
+    return load_glossary(directory) if name == "glossary.yaml" else load_records(directory)
+
+
+def _recalled(**facts: object) -> dict[str, object]:
+    return {"recalled": {"confidence": "recalled", "source": "y", **facts}}
+
+
 def test_wrong_type(records_copy: Path) -> None:
     _edit(records_copy, "tasks.yaml", "tasks", 0, {"number": "twenty-four"})
-    with pytest.raises(RecordError, match=r"field 'number' must be a whole number"):
+    message = r"tasks\.yaml: entry 1 \(twenty-four\): field 'number' must be a whole number"
+    with pytest.raises(RecordError, match=message):
+        load_records(records_copy)
+
+
+@pytest.mark.parametrize(
+    "name, change, message",
+    [
+        ("sessions.yaml", {"resumed": "yes"}, r"sessions\.yaml: entry 1 \(CWS/1\): field 'resumed' should be a"),
+        ("tasks.yaml", {"standards": "ST.26"}, r"tasks\.yaml: entry 1 \(24\): field 'standards' must be a list"),
+        ("tasks.yaml", {"standards": ["ST.26", ""]}, r"entry 1 \(24\): field 'standards\[1\]' must be non-empty"),
+        ("task_forces.yaml", {"aliases": [True]}, r"task_forces\.yaml: entry 1 \(.+\): field 'aliases\[0\]'"),
+        ("standards.yaml", {"title": {"en": "x"}}, r"standards\.yaml: entry 1 \(ST\.2\): field 'title' must be"),
+        ("glossary.yaml", {"expansions": []}, r"glossary\.yaml: entry 1 \(ATR\): field 'expansions' should have at"),
+        ("standards.yaml", {"confidence": "high"}, r"entry 1 \(ST\.2\): field 'confidence' should be 'recalled'"),
+        ("sessions.yaml", {"recalled": "from memory"}, r"entry 1 \(CWS/1\): field 'recalled' must be a mapping"),
+    ],
+)
+def test_wrong_types_name_file_entry_and_field(
+    records_copy: Path, name: str, change: dict[str, object], message: str
+) -> None:
+    _edit(records_copy, name, name.removesuffix(".yaml"), 0, change)
+    with pytest.raises(RecordError, match=message):
+        _load(records_copy, name)
+
+
+@pytest.mark.parametrize("name", RECORD_FILES)
+def test_unknown_field_names_file_entry_and_field(records_copy: Path, name: str) -> None:
+    """A misspelt field would silently drop a fact from the record, so it is refused."""
+    _edit(records_copy, name, name.removesuffix(".yaml"), 0, {"notse": "x"})
+    with pytest.raises(RecordError, match=re.escape(name) + r": entry 1 \(.+\): unknown field 'notse'"):
+        _load(records_copy, name)
+
+
+def test_unknown_field_in_recalled_block(records_copy: Path) -> None:
+    _edit(records_copy, "sessions.yaml", "sessions", 6, _recalled(pace="x"))
+    with pytest.raises(RecordError, match=r"sessions\.yaml: entry 7 \(CWS/6\): unknown field 'recalled\.pace'"):
+        load_records(records_copy)
+
+
+def test_wrong_type_in_recalled_block(records_copy: Path) -> None:
+    _edit(records_copy, "sessions.yaml", "sessions", 6, _recalled(dates=["x"]))
+    with pytest.raises(RecordError, match=r"entry 7 \(CWS/6\): field 'recalled\.dates' must be non-empty text"):
+        load_records(records_copy)
+
+
+def test_field_given_directly_and_recalled(records_copy: Path) -> None:
+    _edit(records_copy, "sessions.yaml", "sessions", 6, _recalled(number=7))
+    message = r"entry 7 \(CWS/6\): field 'number' given both directly and under 'recalled'"
+    with pytest.raises(RecordError, match=message):
+        load_records(records_copy)
+
+
+def test_recalled_source_and_marker(records_copy: Path) -> None:
+    recalled = {"recalled": {"confidence": "recalled", "source": " Memory\n of it ", "place": "Geneva"}}
+    _edit(records_copy, "sessions.yaml", "sessions", 6, recalled)
+    _edit(records_copy, "standards.yaml", "standards", 0, {"confidence": "recalled"})
+    records = {meta.doc_id: meta for meta, _ in load_records(records_copy)}
+    assert (records["record:session:CWS/6"].source or "").endswith(
+        "; recalled, not read from a CWS document (place): Memory of it"
+    )
+    assert (records["record:standard:ST.2"].source or "").endswith(" (recalled)")
+
+
+def test_task_needs_a_description_or_owner(records_copy: Path) -> None:
+    _edit(records_copy, "tasks.yaml", "tasks", 0, {"description": None, "task_force": None, "responsible": None})
+    with pytest.raises(RecordError, match=r"entry 1 \(24\): needs at least one of 'description', 'task_force'"):
         load_records(records_copy)
 
 
@@ -304,7 +378,8 @@ def test_history_items_are_validated(records_copy: Path) -> None:
     task = next(t for t in data["tasks"] if t["number"] == 58)
     del task["history"][0]["source"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(RecordError, match=r"\(58\): history item 1: missing required field 'source'"):
+    message = r"tasks\.yaml: entry \d+ \(58\): missing required field 'history\[0\]\.source'"
+    with pytest.raises(RecordError, match=message):
         load_records(records_copy)
 
 
@@ -321,6 +396,12 @@ def test_wrong_envelope(records_copy: Path) -> None:
     (records_copy / "sessions.yaml").write_text("- number: 1\n", encoding="utf-8")
     with pytest.raises(RecordError, match=r"expected a top-level 'sessions:' list"):
         load_records(records_copy)
+
+
+def test_duplicate_acronym(records_copy: Path) -> None:
+    _edit(records_copy, "glossary.yaml", "glossary", 1, {"acronym": "ATR"})
+    with pytest.raises(RecordError, match=r"glossary\.yaml: entry 2 \(ATR\): duplicate acronym ATR"):
+        load_glossary(records_copy)
 
 
 def test_glossary_needs_expansions(records_copy: Path) -> None:

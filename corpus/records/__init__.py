@@ -7,8 +7,9 @@ lets a question written with an acronym find text that spells the name out.
 
 Each YAML entry names its `source`; facts recalled rather than read from a CWS document
 sit in a `recalled:` block (or the entry carries `confidence: recalled`), and that is
-reflected in the record's `DocumentMeta.source`. Files are validated on load so a broken
-edit fails loudly with the file, entry and field instead of indexing half a fact.
+reflected in the record's `DocumentMeta.source`. Files are validated on load (a pydantic
+model per kind) so a broken edit fails loudly with the file, entry and field instead of
+indexing half a fact.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from corpus.entities import ordinal_word
 from corpus.model import Block, DocumentMeta, LoadedDocument
 from config.errors import CwsError
+from config.schema import first_error, first_problem, problem
 
 RECORDS_DIR = Path(__file__).resolve().parent
 _META_KEYS = ("source", "confidence", "recalled")
@@ -34,62 +38,150 @@ class RecordError(CwsError):
     """A records YAML file is missing, malformed, or lacks a required field."""
 
 
+def _text(value: Any) -> str:
+    """Text, or a number written bare in the YAML (`tasks: [24, 58]`), with its whitespace collapsed."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+        raise PydanticCustomError("text", "must be non-empty text")
+    return " ".join(str(value).split())
+
+
+def _whole(value: Any) -> int:
+    """An int as YAML reads it: "24" and true are not numbers of sessions or tasks."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("whole_number", "must be a whole number")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Whole = Annotated[int, BeforeValidator(_whole)]
+
+
+class _Fields(BaseModel):
+    """An entry's facts, direct and recalled merged; a field nothing reads is a typo, so it is refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Recalled(BaseModel):
+    """The `recalled:` block: facts not read from a CWS document, with their own source."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    confidence: Literal["recalled"]
+    source: Text
+
+
+class _Provenance(BaseModel):
+    """Where an entry's facts come from; the facts themselves are checked by the model of their kind."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    source: Text
+    confidence: Literal["recalled"] | None = None
+    recalled: _Recalled | None = None
+
+
+class _Session(_Fields):
+    """An entry of sessions.yaml."""
+
+    number: Whole
+    symbol: Text
+    resumed: StrictBool = False
+    year: Whole | None = None
+    dates: Text | None = None
+    place: Text | None = None
+    chair: Text | None = None
+    report: Text | None = None
+    notes: Text | None = None
+
+
+class _Step(_Fields):
+    """One `history:` item of a task: a description proposed or adopted at a session."""
+
+    session: Text
+    description: Text
+    source: Text
+    proposed: StrictBool = False
+
+
+class _Task(_Fields):
+    """An entry of tasks.yaml; a task with neither a description nor an owner would be a bare number."""
+
+    number: Whole
+    description: Text | None = None
+    task_force: Text | None = None
+    responsible: Text | None = None
+    standards: list[Text] = []
+    created: Text | None = None
+    revised: Text | None = None
+    history: list[_Step] = []
+    status: Text | None = None
+    notes: Text | None = None
+
+    @model_validator(mode="after")
+    def _says_what_it_is(self) -> _Task:
+        if not (self.description or self.task_force or self.responsible):
+            raise PydanticCustomError("task_empty", "needs at least one of 'description', 'task_force', 'responsible'")
+        return self
+
+
+class _TaskForce(_Fields):
+    """An entry of task_forces.yaml."""
+
+    name: Text
+    aliases: list[Text] = []
+    tasks: list[Text] = []
+    standards: list[Text] = []
+    leaders: list[Text] = []
+    established: Text | None = None  # kept for curators; not part of the record's text
+    notes: Text | None = None
+
+
+class _Standard(_Fields):
+    """An entry of standards.yaml."""
+
+    number: Text
+    title: Text
+    status: Text | None = None
+    notes: Text | None = None
+    topics: list[Text] = []
+
+
+class _GlossaryEntry(_Fields):
+    """An entry of glossary.yaml; an acronym without an expansion expands nothing."""
+
+    acronym: Text
+    expansions: Annotated[list[Text], Field(min_length=1)]
+
+
+F = TypeVar("F", bound=_Fields)
+
+
 @dataclass(frozen=True)
-class _Entry:
-    """One YAML entry, with recalled facts merged in, and where it came from for errors."""
+class _Entry(Generic[F]):
+    """One validated YAML entry, and where it came from for errors."""
 
     path: Path
     index: int
     label: str
-    facts: dict[str, Any]
+    facts: F
     source: str
 
-    def _fail(self, message: str) -> RecordError:
+    def fail(self, message: str) -> RecordError:
         return RecordError(f"{self.path}: entry {self.index} ({self.label}): {message}")
-
-    def text(self, name: str, required: bool = False) -> str | None:
-        value = self.facts.get(name)
-        if value is None:
-            if required:
-                raise self._fail(f"missing required field '{name}'")
-            return None
-        if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
-            raise self._fail(f"field '{name}' must be non-empty text")
-        return " ".join(str(value).split())
-
-    def integer(self, name: str, required: bool = False) -> int | None:
-        value = self.facts.get(name)
-        if value is None:
-            if required:
-                raise self._fail(f"missing required field '{name}'")
-            return None
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self._fail(f"field '{name}' must be a whole number")
-        return value
-
-    def items(self, name: str) -> list[Any]:
-        value = self.facts.get(name, [])
-        if not isinstance(value, list):
-            raise self._fail(f"field '{name}' must be a list")
-        return value
-
-    def texts(self, name: str) -> list[str]:
-        values = self.items(name)
-        if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
-            raise self._fail(f"field '{name}' must be a list of text values")
-        return [" ".join(str(v).split()) for v in values]
 
 
 @dataclass(frozen=True)
-class _Kind:
+class _Kind(Generic[F]):
     file: str
     key: str
     label_field: str
-    build: Callable[[_Entry], tuple[str, str, str, dict[str, Any]]]  # doc_id, title, text, meta
+    fields: type[F]
+    build: Callable[[F], tuple[str, str, str, dict[str, Any]]]  # doc_id, title, text, meta
 
 
-def _read_entries(path: Path, key: str, label_field: str) -> list[_Entry]:
-    """Parse `path`, check the envelope and the provenance fields of every entry."""
+def _read_entries(path: Path, key: str, label_field: str, fields: type[F]) -> list[_Entry[F]]:
+    """Parse `path`, check the envelope, the provenance and the facts of every entry."""
     if not path.is_file():
         raise RecordError(f"{path}: records file not found")
     try:
@@ -104,33 +196,27 @@ def _read_entries(path: Path, key: str, label_field: str) -> list[_Entry]:
             raise RecordError(f"{path}: entry {index}: expected a mapping of fields")
         label = str(raw.get(label_field, f"#{index}"))
         where = f"{path}: entry {index} ({label})"
-        if not isinstance(raw.get(label_field), str | int):
-            raise RecordError(f"{where}: missing required field '{label_field}'")
-        if not isinstance(raw.get("source"), str) or not raw["source"].strip():
-            raise RecordError(f"{where}: missing required field 'source'")
-        if raw.get("confidence") not in (None, "recalled"):
-            raise RecordError(f"{where}: field 'confidence' must be 'recalled'")
-        source = " ".join(raw["source"].split())
-        if raw.get("confidence") == "recalled":
-            source += " (recalled)"
+        try:
+            provenance = _Provenance.model_validate(raw)
+        except ValidationError as exc:
+            raise RecordError(f"{where}: {first_problem(exc)}") from exc
+        source = provenance.source + (" (recalled)" if provenance.confidence else "")
         facts = {k: v for k, v in raw.items() if k not in _META_KEYS}
-        recalled = raw.get("recalled")
-        if recalled is not None:
-            if not isinstance(recalled, dict):
-                raise RecordError(f"{where}: field 'recalled' must be a mapping")
-            for field in ("confidence", "source"):
-                if field not in recalled:
-                    raise RecordError(f"{where}: missing required field 'recalled.{field}'")
-            if recalled["confidence"] != "recalled":
-                raise RecordError(f"{where}: field 'recalled.confidence' must be 'recalled'")
-            extra = {k: v for k, v in recalled.items() if k not in _META_KEYS}
-            clash = sorted(set(extra) & set(facts))
-            if clash:
-                raise RecordError(f"{where}: field '{clash[0]}' given both directly and under 'recalled'")
-            facts |= extra
-            recalled_source = " ".join(str(recalled["source"]).split())
-            source += f"; recalled, not read from a CWS document ({', '.join(extra)}): {recalled_source}"
-        entries.append(_Entry(path, index, label, facts, source))
+        recalled = dict(provenance.recalled.model_extra or {}) if provenance.recalled else {}
+        clash = sorted(set(recalled) & set(facts))
+        if clash:
+            raise RecordError(f"{where}: field '{clash[0]}' given both directly and under 'recalled'")
+        if provenance.recalled:
+            note = f"recalled, not read from a CWS document ({', '.join(recalled)})"
+            source += f"; {note}: {provenance.recalled.source}"
+        try:
+            validated = fields.model_validate(facts | recalled)
+        except ValidationError as exc:
+            error = first_error(exc)
+            if error["loc"] and error["loc"][0] in recalled:  # name the field where the YAML has it
+                error["loc"] = ("recalled", *error["loc"])
+            raise RecordError(f"{where}: {problem(error)}") from exc
+        entries.append(_Entry(path, index, label, validated, source))
     return entries
 
 
@@ -151,13 +237,9 @@ def _at(symbol: str) -> str:
     return f"the {'resumed ' if m.group(2) else ''}{ordinal_word(int(m.group(1)))} session ({symbol})"
 
 
-def _session(e: _Entry) -> tuple[str, str, str, dict[str, Any]]:
-    number = e.integer("number", required=True)
-    symbol = e.text("symbol", required=True)
-    assert number is not None and symbol is not None
-    ordinal = ("resumed " if e.facts.get("resumed") else "") + f"{ordinal_word(number)} session"
-    year, dates, place = e.integer("year"), e.text("dates"), e.text("place")
-    chair, report, notes = e.text("chair"), e.text("report"), e.text("notes")
+def _session(s: _Session) -> tuple[str, str, str, dict[str, Any]]:
+    symbol, year, dates, place, chair, report, notes = s.symbol, s.year, s.dates, s.place, s.chair, s.report, s.notes
+    ordinal = ("resumed " if s.resumed else "") + f"{ordinal_word(s.number)} session"
     if dates or year:
         held = f" in {place}" if place else ""
         held += f" from {dates}" if dates else f" in {year}"
@@ -174,15 +256,10 @@ def _session(e: _Entry) -> tuple[str, str, str, dict[str, Any]]:
     return f"record:session:{symbol}", title, " ".join(parts), {"session": symbol, "year": year}
 
 
-def _task(e: _Entry) -> tuple[str, str, str, dict[str, Any]]:
-    number = e.integer("number", required=True)
+def _task(t: _Task) -> tuple[str, str, str, dict[str, Any]]:
+    number, description, task_force, responsible = t.number, t.description, t.task_force, t.responsible
     name = f"Task No. {number}"
-    description, task_force = e.text("description"), e.text("task_force")
-    responsible, status, notes = e.text("responsible"), e.text("status"), e.text("notes")
-    if not (description or task_force or responsible):
-        raise e._fail("needs at least one of 'description', 'task_force', 'responsible'")
-    standards = e.texts("standards")
-    created, revised = e.text("created"), e.text("revised")
+    standards, created, revised, status, notes = t.standards, t.created, t.revised, t.status, t.notes
     parts = []
     if description:
         as_revised = f", as revised at {_at(revised)}," if revised else ""
@@ -195,14 +272,10 @@ def _task(e: _Entry) -> tuple[str, str, str, dict[str, Any]]:
         who.append(f"concerns WIPO Standard{'s' if len(standards) > 1 else ''} {_join(standards)}")
     if who:
         parts.append(f"{name} {_join(who)}.")
-    for i, step in enumerate(e.items("history"), start=1):
-        for field in ("session", "description", "source"):
-            if not isinstance(step, dict) or not step.get(field):
-                raise e._fail(f"history item {i}: missing required field '{field}'")
-        if step.get("proposed"):
-            wording = " ".join(str(step["description"]).split()).rstrip(".")
-            proposal = f"the Task Force proposed a new description of {name}: “{wording}”."
-            parts.append(f"At {_at(str(step['session']))} {proposal}")
+    for step in t.history:
+        if step.proposed:
+            proposal = f"the Task Force proposed a new description of {name}: “{step.description.rstrip('.')}”."
+            parts.append(f"At {_at(step.session)} {proposal}")
     if status:
         parts.append(_sentence(f"Status: {status}"))
     if notes:
@@ -211,11 +284,9 @@ def _task(e: _Entry) -> tuple[str, str, str, dict[str, Any]]:
     return f"record:task:{number}", name, " ".join(parts), {"topics": tuple(topics)}
 
 
-def _task_force(e: _Entry) -> tuple[str, str, str, dict[str, Any]]:
-    name = e.text("name", required=True)
-    assert name is not None
-    aliases, leaders, standards = e.texts("aliases"), e.texts("leaders"), e.texts("standards")
-    tasks = [f"Task No. {t}" for t in e.texts("tasks")]
+def _task_force(tf: _TaskForce) -> tuple[str, str, str, dict[str, Any]]:
+    name, aliases, leaders, standards = tf.name, tf.aliases, tf.leaders, tf.standards
+    tasks = [f"Task No. {t}" for t in tf.tasks]
     main = f"The {name}"
     if aliases:
         main += f" (also called the {_join(aliases)})"
@@ -227,17 +298,14 @@ def _task_force(e: _Entry) -> tuple[str, str, str, dict[str, Any]]:
     if leaders:
         main += f"; it is {'co-led' if len(leaders) > 1 else 'led'} by the {_join(leaders)}"
     parts = [main + "."]
-    if notes := e.text("notes"):
+    if notes := tf.notes:
         parts.append(_sentence(notes))
     topics = tuple([name, *tasks, *standards])
     return f"record:task-force:{name}", name, " ".join(parts), {"topics": topics}
 
 
-def _standard(e: _Entry) -> tuple[str, str, str, dict[str, Any]]:
-    number = e.text("number", required=True)
-    title = e.text("title", required=True)
-    assert number is not None
-    status, notes, topics = e.text("status"), e.text("notes"), e.texts("topics")
+def _standard(s: _Standard) -> tuple[str, str, str, dict[str, Any]]:
+    number, title, status, notes, topics = s.number, s.title, s.status, s.notes, s.topics
     parts = [f"WIPO Standard {number}: {title}."]
     if notes:
         parts.append(_sentence(notes))
@@ -248,11 +316,11 @@ def _standard(e: _Entry) -> tuple[str, str, str, dict[str, Any]]:
     return f"record:standard:{number}", f"WIPO Standard {number}", " ".join(parts), {"topics": tuple(topics)}
 
 
-_KINDS = (
-    _Kind("sessions.yaml", "sessions", "symbol", _session),
-    _Kind("tasks.yaml", "tasks", "number", _task),
-    _Kind("task_forces.yaml", "task_forces", "name", _task_force),
-    _Kind("standards.yaml", "standards", "number", _standard),
+_KINDS: tuple[_Kind[Any], ...] = (
+    _Kind("sessions.yaml", "sessions", "symbol", _Session, _session),
+    _Kind("tasks.yaml", "tasks", "number", _Task, _task),
+    _Kind("task_forces.yaml", "task_forces", "name", _TaskForce, _task_force),
+    _Kind("standards.yaml", "standards", "number", _Standard, _standard),
 )
 
 
@@ -263,10 +331,10 @@ def load_records(directory: Path | str | None = None) -> list[tuple[DocumentMeta
     seen: dict[str, str] = {}
     for kind in _KINDS:
         path = root / kind.file
-        for entry in _read_entries(path, kind.key, kind.label_field):
-            doc_id, title, text, extra = kind.build(entry)
+        for entry in _read_entries(path, kind.key, kind.label_field, kind.fields):
+            doc_id, title, text, extra = kind.build(entry.facts)
             if doc_id in seen:
-                raise entry._fail(f"duplicate record {doc_id} (also in {seen[doc_id]})")
+                raise entry.fail(f"duplicate record {doc_id} (also in {seen[doc_id]})")
             seen[doc_id] = f"{path}: entry {entry.index}"
             meta = DocumentMeta(
                 doc_id=doc_id,
@@ -286,13 +354,9 @@ def load_glossary(directory: Path | str | None = None) -> dict[str, list[str]]:
     """Acronym -> expansions (most usual first), for query expansion in both directions."""
     root = Path(directory) if directory is not None else RECORDS_DIR
     glossary: dict[str, list[str]] = {}
-    for entry in _read_entries(root / "glossary.yaml", "glossary", "acronym"):
-        acronym = entry.text("acronym", required=True)
-        expansions = entry.texts("expansions")
-        if not expansions:
-            raise entry._fail("missing required field 'expansions'")
-        assert acronym is not None
+    for entry in _read_entries(root / "glossary.yaml", "glossary", "acronym", _GlossaryEntry):
+        acronym = entry.facts.acronym
         if acronym in glossary:
-            raise entry._fail(f"duplicate acronym {acronym}")
-        glossary[acronym] = expansions
+            raise entry.fail(f"duplicate acronym {acronym}")
+        glossary[acronym] = list(entry.facts.expansions)
     return glossary

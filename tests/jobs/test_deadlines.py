@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from config.errors import ConfigError
-from jobs.deadlines import load_deadlines, upcoming
+from jobs.deadlines import Deadline, load_deadlines, upcoming
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "deadlines.example.yaml"
 
@@ -17,18 +17,52 @@ def test_example_file_loads():
     assert (atr.id, atr.due, atr.remind_days_before, atr.atr_year) == ("atr-2025", date(2026, 6, 30), (30, 7, 1), 2025)
 
 
+def test_valid_file_loads(tmp_path):
+    path = tmp_path / "deadlines.yaml"
+    path.write_text(
+        "deadlines:\n"
+        "  - {id: atr-2024, title: ATR, due: 2025-06-30, remind_days_before: [1, 7, 1, 0], channel: C0123ABCD}\n"
+        "  - {id: other, title: '  Other ', due: '2025-07-01', link: 'https://example.org', atr_year: 2023}\n"
+    )
+    first, second = load_deadlines(path)
+    assert first == Deadline("atr-2024", "ATR", date(2025, 6, 30), (7, 1, 0), "C0123ABCD", None, 2024)
+    assert second == Deadline("other", "  Other ", date(2025, 7, 1), (7, 1), None, "https://example.org", 2023)
+
+
+def test_empty_file_has_no_deadlines(tmp_path):
+    path = tmp_path / "deadlines.yaml"
+    path.write_text("deadlines:\n")
+    assert load_deadlines(path) == []
+
+
 @pytest.mark.parametrize(
     "entry, message",
     [
-        ("- {title: T, due: 2026-01-01}", "deadlines\\[0\\]: field 'id' is required"),
-        ("- {id: a, due: 2026-01-01}", "deadline 'a': field 'title' is required"),
-        ("- {id: a, title: T, due: soon}", "deadline 'a': field 'due' must be a date"),
-        ("- {id: a, title: T, due: 2026-01-01, remind_days_before: [-1]}", "deadline 'a': field 'remind_days_before'"),
-        ("- {id: a, title: T, due: 2026-01-01, remind_days_before: seven}", "deadline 'a': field 'remind_days_before'"),
-        ("- {id: a, title: T, due: 2026-01-01, channel: general}", "deadline 'a': field 'channel'"),
-        ("- {id: a, title: T, due: 2026-01-01, link: 'javascript:x'}", "deadline 'a': field 'link'"),
-        ("- {id: A B, title: T, due: 2026-01-01}", "field 'id' must be"),
-        ("- {id: a, title: T, due: 2026-01-01, colour: red}", "unknown field 'colour'"),
+        ("- {title: T, due: 2026-01-01}", "deadlines\\[0\\]: missing required field 'id'"),
+        ("- {id: a, due: 2026-01-01}", "deadline 'a': missing required field 'title'"),
+        ("- {id: a, title: '', due: 2026-01-01}", "deadline 'a': missing required field 'title'"),
+        ("- {id: a, title: T}", "deadline 'a': missing required field 'due'"),
+        ("- {id: a, title: T, due: soon}", "deadline 'a': field 'due' must be a date like 2026-06-30"),
+        ("- {id: a, title: T, due: 20260101}", "deadline 'a': field 'due' must be a date"),
+        ("- {id: a, title: [T], due: 2026-01-01}", "deadline 'a': field 'title' should be a valid string"),
+        (
+            "- {id: a, title: T, due: 2026-01-01, remind_days_before: [-1]}",
+            r"deadline 'a': field 'remind_days_before\[0\]' should be greater than or equal to 0",
+        ),
+        (
+            "- {id: a, title: T, due: 2026-01-01, remind_days_before: [1, true]}",
+            r"deadline 'a': field 'remind_days_before\[1\]'",
+        ),
+        ("- {id: a, title: T, due: 2026-01-01, remind_days_before: []}", "'a': field 'remind_days_before' should have"),
+        ("- {id: a, title: T, due: 2026-01-01, remind_days_before: seven}", "'a': field 'remind_days_before' must be"),
+        ("- {id: a, title: T, due: 2026-01-01, channel: general}", "deadline 'a': field 'channel' must be a Slack"),
+        ("- {id: a, title: T, due: 2026-01-01, link: 'javascript:x'}", "deadline 'a': field 'link' must be an http"),
+        ("- {id: a, title: T, due: 2026-01-01, atr_year: 25}", "deadline 'a': field 'atr_year' should be greater"),
+        ("- {id: A B, title: T, due: 2026-01-01}", "deadline 'A B': field 'id' must be lower-case"),
+        ("- {id: 7, title: T, due: 2026-01-01}", "deadlines\\[0\\]: field 'id' should be a valid string"),
+        ("- {id: a, title: T, due: 2026-01-01, colour: red}", "deadline 'a': unknown field 'colour'"),
+        ("- {id: a, titel: T, due: 2026-01-01}", "deadline 'a': unknown field 'titel'"),
+        ("- just text", "deadlines\\[0\\] must be a mapping"),
         ("- {id: a, title: T, due: 2026-01-01}\n  - {id: a, title: U, due: 2026-02-01}", "appears twice"),
     ],
 )
@@ -37,7 +71,7 @@ def test_invalid_entries_name_file_entry_and_field(tmp_path, entry, message):
     path.write_text("deadlines:\n  " + entry + "\n")
     with pytest.raises(ConfigError, match=message) as info:
         load_deadlines(path)
-    assert str(path) in str(info.value)
+    assert str(info.value).startswith(f"{path}: ")
 
 
 def test_upcoming_is_sorted_and_windowed():
