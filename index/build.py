@@ -16,8 +16,9 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -50,6 +51,8 @@ Progress = Callable[[str, int], Callable[[int], None]]
 
 @dataclass
 class BuildSummary:
+    """What a build did, by document id: what `cws index`, the nightly job and the tests report."""
+
     version: str | None
     previous: str | None
     added: list[str] = field(default_factory=list)
@@ -64,7 +67,7 @@ class BuildSummary:
     seconds: float = 0.0
     switched: bool = False
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "version": self.version,
             "previous": self.previous,
@@ -110,30 +113,203 @@ def _no_progress(_label: str, _total: int) -> Callable[[int], None]:
     return lambda _n: None
 
 
-class _Previous:
-    """What the live build offers for reuse (nothing, on a first build)."""
+def _no_stage(_name: str) -> None:
+    return None
 
-    def __init__(self, directory: Path | None, model: str, dimension: int) -> None:
-        self.directory = directory
-        self.documents: dict[str, object] = {}
-        self.hash_rows: dict[str, int] = {}
-        self.vectors: np.ndarray | None = None
-        self.reusable_vectors = False
-        self.keyword_reusable = False
+
+@dataclass(frozen=True)
+class BuildDocument:
+    """One document of the build being assembled, parsed now or carried forward from the live build."""
+
+    meta: DocumentMeta
+    fingerprint: str
+    passages: list[Passage]
+
+
+# Each passage with its document, in vector-row order: what the vector, table and keyword stages all read.
+IndexedPassages = list[tuple[Passage, DocumentMeta]]
+
+
+@dataclass(eq=False)
+class PreviousBuild:
+    """What the live build offers for reuse (nothing, on a first or full build).
+
+    Its vectors are offered only when it was embedded by the same model: never mix two models' vectors.
+    """
+
+    directory: Path | None = None
+    fingerprints: dict[str, str] = field(default_factory=dict)  # doc_id → fingerprint
+    hash_rows: dict[str, int] = field(default_factory=dict)  # content hash → vector row
+    vectors: np.ndarray | None = None
+    keyword_reusable: bool = False
+
+    @classmethod
+    def load(cls, directory: Path | None, model: str, dimension: int) -> PreviousBuild:
         if directory is None:
-            return
+            return cls()
         info = read_info(directory)
-        passages = store.PassageStore(directory)
-        self.documents = passages.documents()
-        self.store = passages
-        same_model = info["model"] == {"name": model, "dimension": dimension}
-        if same_model:
-            self.hash_rows = passages.hashes()
-            self.vectors = np.load(directory / VECTORS, mmap_mode="r")
-            self.reusable_vectors = True
+        db = store.PassageStore(directory)
+        keyword_reusable = info.get("keyword_schema") == keyword.SCHEMA_VERSION
+        previous = cls(directory, db.fingerprints(), keyword_reusable=keyword_reusable)
+        if info["model"] == {"name": model, "dimension": dimension}:
+            previous.hash_rows = db.hashes()
+            previous.vectors = np.load(directory / VECTORS, mmap_mode="r")
         else:
             log.warning("model changed (%s → %s): every passage will be re-embedded", info["model"], model)
-        self.keyword_reusable = info.get("keyword_schema") == keyword.SCHEMA_VERSION
+        return previous
+
+    @property
+    def reusable_vectors(self) -> bool:
+        return self.vectors is not None
+
+    def carry_forward(self, doc_ids: list[str]) -> list[BuildDocument]:
+        """The documents `doc_ids` as this build stored them, so they need not be parsed again."""
+        if not doc_ids or self.directory is None:
+            return []
+        db = store.PassageStore(self.directory)
+        rows = db.documents()
+        passages: dict[str, list[Passage]] = {doc_id: [] for doc_id in doc_ids}
+        for r in db.rows_for_docs(doc_ids):
+            passages[r["doc_id"]].append(store.row_to_passage(r))
+        return [BuildDocument(store.row_to_meta(rows[d]), rows[d]["fingerprint"], passages[d]) for d in doc_ids]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a build does with each document id: parse the added and changed, carry the unchanged forward."""
+
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    unchanged: list[str]
+
+    @property
+    def to_parse(self) -> list[str]:
+        return self.added + self.changed
+
+    @property
+    def nothing_changed(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+    def readable(self, parsed: dict[str, ParsedDocument]) -> Plan:
+        """The plan without the documents that could not be parsed (reported as skipped instead)."""
+        added, changed = [d for d in self.added if d in parsed], [d for d in self.changed if d in parsed]
+        return replace(self, added=added, changed=changed)
+
+
+def plan_build(sources: dict[str, Source], previous: PreviousBuild) -> Plan:
+    """Compare fingerprints with the live build; a model change makes every known document changed."""
+    added: list[str] = []
+    changed: list[str] = []
+    unchanged: list[str] = []
+    for doc_id, source in sources.items():
+        fingerprint = previous.fingerprints.get(doc_id)
+        if fingerprint is None:
+            added.append(doc_id)
+        elif fingerprint == source.fingerprint and previous.reusable_vectors:
+            unchanged.append(doc_id)
+        else:
+            changed.append(doc_id)
+    return Plan(added, changed, sorted(set(previous.fingerprints) - set(sources)), unchanged)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The documents read, and those that could not be: a known one of these keeps its previous version."""
+
+    documents: dict[str, ParsedDocument]
+    skipped: list[Skipped]
+    kept_previous: list[str]
+
+
+def parse_documents(plan: Plan, sources: dict[str, Source], previous: PreviousBuild, progress: Progress) -> Parsed:
+    documents: dict[str, ParsedDocument] = {}
+    skipped: list[Skipped] = []
+    kept_previous: list[str] = []
+    tick = progress("Reading documents", len(plan.to_parse))
+    for doc_id in plan.to_parse:
+        source = sources[doc_id]
+        try:
+            documents[doc_id] = source.parse()
+        except CorpusError as exc:
+            skipped.append(Skipped(source.path, str(exc)))
+            if doc_id in previous.fingerprints:
+                kept_previous.append(doc_id)
+        tick(1)
+    return Parsed(documents, skipped, kept_previous)
+
+
+def assemble(plan: Plan, parsed: Parsed, sources: dict[str, Source], previous: PreviousBuild) -> list[BuildDocument]:
+    """Every document of the new build, carried forward or freshly parsed, in a stable order (by doc_id)."""
+    documents = previous.carry_forward(plan.unchanged + parsed.kept_previous)
+    for doc_id, document in parsed.documents.items():
+        documents.append(BuildDocument(document.meta, sources[doc_id].fingerprint, document.passages))
+    documents.sort(key=lambda d: d.meta.doc_id)
+    return documents
+
+
+@dataclass(frozen=True, eq=False)
+class Vectors:
+    """The new build's vector matrix and each row's content hash; only `embedded` rows went through the model."""
+
+    matrix: np.ndarray
+    hashes: list[str]
+    embedded: int
+
+
+def embed_passages(
+    passages: IndexedPassages, embedder: Embedder, previous: PreviousBuild, progress: Progress
+) -> Vectors:
+    """Reuse the previous vector of every passage whose content hash it has; encode only the others."""
+    hashes = [content_hash(embedder.name, p) for p, _ in passages]
+    matrix = np.zeros((len(passages), embedder.dimension), dtype=np.float32)
+    missing: list[int] = []
+    for row, digest in enumerate(hashes):
+        old_row = previous.hash_rows.get(digest)
+        if old_row is not None and previous.vectors is not None:
+            matrix[row] = previous.vectors[old_row]
+        else:
+            missing.append(row)
+    if missing:
+        texts = [embedding_text(passages[row][0]) for row in missing]
+        matrix[missing] = embedder.encode(texts, progress=progress("Embedding passages", len(texts)))
+    return Vectors(matrix, hashes, len(missing))
+
+
+def write_tables(directory: Path, documents: list[BuildDocument], passages: IndexedPassages, hashes: list[str]) -> None:
+    store.create(
+        directory,
+        (store.document_record(d.meta, d.fingerprint) for d in documents),
+        (store.passage_record(row, p, hashes[row]) for row, (p, _) in enumerate(passages)),
+    )
+
+
+def write_keyword_index(directory: Path, passages: IndexedPassages, progress: Progress) -> None:
+    """Rebuilt from every passage: BM25 weights depend on the whole collection, and analysing
+    100,000 passages takes seconds, not minutes."""
+    tick = progress("Keyword index", len(passages))
+    keyword.write_index(directory / keyword.KEYWORD_DIR, (keyword.passage_terms(p, m) for p, m in passages), tick)
+
+
+def build_info(
+    name: str, embedder: Embedder, documents: int, passages: int, sources_label: list[str] | None, previous: str | None
+) -> dict[str, Any]:
+    """build.json: what validation checks the build against, and what a later build reads to reuse it."""
+    return {
+        "version": name,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "model": {"name": embedder.name, "dimension": embedder.dimension},
+        "keyword_schema": keyword.SCHEMA_VERSION,
+        "counts": {"documents": documents, "passages": passages},
+        "sources": sources_label or [],
+        "previous": previous,
+    }
+
+
+def make_live(root: Path, directory: Path, info: dict[str, Any]) -> None:
+    """build.json is written last, so only a complete build can be switched to."""
+    write_atomically(directory / BUILD_INFO, json.dumps(info, indent=2))
+    switch_live(root, directory.name)
 
 
 def _prune(root: Path, keep: int, protect: set[str]) -> None:
@@ -165,111 +341,50 @@ def build_index(
     kill the process mid-build and check that the live index survives.
     """
     started = time.monotonic()
-    stage = after_stage or (lambda _name: None)
+    stage = after_stage or _no_stage
     with build_lock(root):
         builds_dir(root).mkdir(parents=True, exist_ok=True)
-        previous_dir = None if full else live_build(root)
-        previous = _Previous(previous_dir, embedder.name, embedder.dimension)
-        summary = BuildSummary(version=None, previous=live_name(root), skipped=list(scan.skipped))
-        by_id: dict[str, Source] = {s.doc_id: s for s in scan.sources}
-        for doc_id, source in by_id.items():
-            old = previous.documents.get(doc_id)
-            if old is None:
-                summary.added.append(doc_id)
-            elif old["fingerprint"] == source.fingerprint and previous.reusable_vectors:  # type: ignore[index]
-                summary.unchanged.append(doc_id)
-            else:
-                summary.changed.append(doc_id)
-        summary.removed = sorted(set(previous.documents) - set(by_id))
-        if previous_dir and previous.keyword_reusable and not (summary.added or summary.changed or summary.removed):
-            summary.version = previous_dir.name
-            summary.documents = len(previous.documents)
-            summary.passages = previous.store.count()
+        previous = PreviousBuild.load(None if full else live_build(root), embedder.name, embedder.dimension)
+        sources = {s.doc_id: s for s in scan.sources}
+        plan = plan_build(sources, previous)
+        summary = BuildSummary(
+            version=None, previous=live_name(root), removed=plan.removed, unchanged=plan.unchanged,
+            skipped=list(scan.skipped),
+        )
+        if previous.directory and previous.keyword_reusable and plan.nothing_changed:
+            summary.version = previous.directory.name
+            summary.documents = len(previous.fingerprints)
+            summary.passages = store.PassageStore(previous.directory).count()
             summary.seconds = time.monotonic() - started
-            log.info("index %s is up to date; nothing to build", previous_dir.name)
+            log.info("index %s is up to date; nothing to build", previous.directory.name)
             return summary
 
-        parsed: dict[str, ParsedDocument] = {}
-        to_parse = summary.added + summary.changed
-        tick = progress("Reading documents", len(to_parse))
-        for doc_id in to_parse:
-            source = by_id[doc_id]
-            try:
-                parsed[doc_id] = source.parse()
-            except CorpusError as exc:
-                summary.skipped.append(Skipped(source.path, str(exc)))
-                if doc_id in previous.documents:
-                    summary.kept_previous.append(doc_id)
-            tick(1)
-        summary.added = [d for d in summary.added if d in parsed]
-        summary.changed = [d for d in summary.changed if d in parsed]
+        parsed = parse_documents(plan, sources, previous, progress)
+        plan = plan.readable(parsed.documents)
+        summary.added, summary.changed = plan.added, plan.changed
+        summary.skipped += parsed.skipped
+        summary.kept_previous = parsed.kept_previous
         stage("parsed")
 
         name = new_build_name()
         directory = builds_dir(root) / name
         directory.mkdir()
-        # Assemble documents in a stable order: carried-forward ones from the previous build.
-        carried = summary.unchanged + summary.kept_previous
-        documents: list[tuple[DocumentMeta, str, list[Passage]]] = []
-        if carried:
-            old_rows: dict[str, list] = {}
-            for r in previous.store.rows_for_docs(carried):
-                old_rows.setdefault(r["doc_id"], []).append(r)
-            for doc_id in carried:
-                doc_row = previous.documents[doc_id]
-                meta = store.row_to_meta(doc_row)  # type: ignore[arg-type]
-                passages = [store.row_to_passage(r) for r in old_rows.get(doc_id, [])]
-                documents.append((meta, doc_row["fingerprint"], passages))  # type: ignore[index]
-        for doc_id in summary.added + summary.changed:
-            documents.append((parsed[doc_id].meta, by_id[doc_id].fingerprint, parsed[doc_id].passages))
-        documents.sort(key=lambda item: item[0].doc_id)
-
-        passages_flat: list[tuple[Passage, DocumentMeta]] = [(p, m) for m, _, ps in documents for p in ps]
-        hashes = [content_hash(embedder.name, p) for p, _ in passages_flat]
-        vectors = np.zeros((len(passages_flat), embedder.dimension), dtype=np.float32)
-        missing: list[int] = []
-        for row, digest in enumerate(hashes):
-            old_row = previous.hash_rows.get(digest)
-            if old_row is not None and previous.vectors is not None:
-                vectors[row] = previous.vectors[old_row]
-            else:
-                missing.append(row)
-        if missing:
-            texts = [embedding_text(passages_flat[row][0]) for row in missing]
-            vectors[missing] = embedder.encode(texts, progress=progress("Embedding passages", len(texts)))
-        summary.passages_embedded = len(missing)
-        np.save(directory / VECTORS, vectors)
+        documents = assemble(plan, parsed, sources, previous)
+        passages: IndexedPassages = [(p, d.meta) for d in documents for p in d.passages]
+        vectors = embed_passages(passages, embedder, previous, progress)
+        np.save(directory / VECTORS, vectors.matrix)
+        summary.passages_embedded = vectors.embedded
         stage("embedded")
-
-        store.create(
-            directory,
-            (store.document_record(m, fp) for m, fp, _ in documents),
-            (store.passage_record(row, p, hashes[row]) for row, (p, _) in enumerate(passages_flat)),
-        )
+        write_tables(directory, documents, passages, vectors.hashes)
         stage("stored")
-
-        # The keyword fields are rebuilt from every passage: BM25 weights depend on the
-        # whole collection, and analysing 100,000 passages takes seconds, not minutes.
-        tick = progress("Keyword index", len(passages_flat))
-        keyword.write_index(directory / keyword.KEYWORD_DIR, (keyword.passage_terms(p, m) for p, m in passages_flat), tick)
+        write_keyword_index(directory, passages, progress)
         stage("keyword")
 
-        summary.documents = len(documents)
-        summary.passages = len(passages_flat)
-        summary.version = name
-        info = {
-            "version": name,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "model": {"name": embedder.name, "dimension": embedder.dimension},
-            "keyword_schema": keyword.SCHEMA_VERSION,
-            "counts": {"documents": len(documents), "passages": len(passages_flat)},
-            "sources": sources_label or [],
-            "previous": summary.previous,
-        }
+        info = build_info(name, embedder, len(documents), len(passages), sources_label, summary.previous)
         validate_build(directory, info, embedder)
         stage("validated")
-        write_atomically(directory / BUILD_INFO, json.dumps(info, indent=2))
-        switch_live(root, name)
+        make_live(root, directory, info)
+        summary.version, summary.documents, summary.passages = name, len(documents), len(passages)
         summary.switched = True
         stage("switched")
         _prune(root, keep_builds, protect={name})

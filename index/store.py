@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -56,7 +57,7 @@ def _table(raw: str | None) -> Table | None:
     return Table(tuple(data["header"]), tuple(tuple(r) for r in data["rows"]))
 
 
-def passage_record(row: int, passage: Passage, content_hash: str) -> dict:
+def passage_record(row: int, passage: Passage, content_hash: str) -> dict[str, Any]:
     e = passage.entities
     return {
         "row": row,
@@ -80,7 +81,7 @@ def passage_record(row: int, passage: Passage, content_hash: str) -> dict:
     }
 
 
-def document_record(meta: DocumentMeta, fingerprint: str) -> dict:
+def document_record(meta: DocumentMeta, fingerprint: str) -> dict[str, Any]:
     return {
         "doc_id": meta.doc_id,
         "path": meta.path,
@@ -96,15 +97,16 @@ def document_record(meta: DocumentMeta, fingerprint: str) -> dict:
     }
 
 
-def create(directory: Path, documents: Iterable[dict], passages: Iterable[dict]) -> None:
+def create(directory: Path, documents: Iterable[dict[str, Any]], passages: Iterable[dict[str, Any]]) -> None:
     """Write a build's tables in one transaction."""
     db = sqlite_utils.Database(directory / DB_NAME)
     with db.conn:
-        db["documents"].insert_all(documents, pk="doc_id")
-        db["passages"].insert_all(passages, pk="row", batch_size=2000)
-        db["passages"].create_index(["passage_id"], unique=True)
-        db["passages"].create_index(["doc_id"])
-        db["passages"].create_index(["content_hash"])
+        db.table("documents").insert_all(documents, pk="doc_id")
+        table = db.table("passages")
+        table.insert_all(passages, pk="row", batch_size=2000)
+        table.create_index(["passage_id"], unique=True)
+        table.create_index(["doc_id"])
+        table.create_index(["content_hash"])
     db.close()
 
 
@@ -119,7 +121,7 @@ class PassageStore:
         conn.row_factory = sqlite3.Row
         return conn
 
-    def query(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         conn = self._connect()
         try:
             return conn.execute(sql, params).fetchall()
@@ -127,13 +129,17 @@ class PassageStore:
             conn.close()
 
     def count(self) -> int:
-        return self.query("select count(*) from passages")[0][0]
+        return int(self.query("select count(*) from passages")[0][0])
 
     def passage_ids(self) -> list[str]:
         return [r[0] for r in self.query("select passage_id from passages order by row")]
 
     def documents(self) -> dict[str, sqlite3.Row]:
         return {r["doc_id"]: r for r in self.query("select * from documents")}
+
+    def fingerprints(self) -> dict[str, str]:
+        """doc_id → fingerprint, to tell a reindex which documents changed without reading them."""
+        return {r[0]: r[1] for r in self.query("select doc_id, fingerprint from documents")}
 
     def hashes(self) -> dict[str, int]:
         """content_hash → row, to reuse the vectors of unchanged passages."""
@@ -164,7 +170,7 @@ class PassageStore:
         found = self.query("select row from passages where doc_id = ? and paragraph = ?", (doc_id, paragraph))
         return self.fetch([found[0][0]])[0] if found else None
 
-    def filtered_rows(self, where: str, params: Sequence) -> list[int]:
+    def filtered_rows(self, where: str, params: Sequence[Any]) -> list[int]:
         return [
             r[0]
             for r in self.query(
@@ -182,23 +188,12 @@ def _entities(r: sqlite3.Row) -> Entities:
 
 
 def _stored(r: sqlite3.Row) -> StoredPassage:
+    """A search hit: the passage read as a reindex reads it, plus the document fields of the join."""
+    p = row_to_passage(r)
     return StoredPassage(
-        row=r["row"],
-        passage_id=r["passage_id"],
-        doc_id=r["doc_id"],
-        paragraph=r["paragraph"],
-        heading=r["heading"],
-        text=r["text"],
-        kind=r["kind"],
-        context=r["context"],
-        table=_table(r["table_json"]),
-        table_row=r["table_row"],
-        entities=_entities(r),
-        title=r["title"],
-        symbol=r["symbol"],
-        session=r["session"],
-        year=r["year"],
-        url=r["url"],
+        row=r["row"], passage_id=p.passage_id, doc_id=p.doc_id, paragraph=p.paragraph, heading=p.heading,
+        text=p.text, kind=p.kind, context=p.context, table=p.table, table_row=p.row, entities=p.entities,
+        title=r["title"], symbol=r["symbol"], session=r["session"], year=r["year"], url=r["url"],
     )
 
 

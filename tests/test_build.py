@@ -10,13 +10,26 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import REPO, make_settings
 from answering.engine import AnswerEngine
 from index.errors import BuildLocked, ModelMismatch
 from index.runner import run_build
-from index.build import build_lock
+from corpus.ingest import ParsedDocument, Source
+from corpus.loaders.errors import UnreadableDocument
+from corpus.model import DocumentMeta, Passage
+from index.build import (
+    Plan,
+    PreviousBuild,
+    assemble,
+    build_lock,
+    content_hash,
+    embed_passages,
+    parse_documents,
+    plan_build,
+)
 from index.layout import complete_builds, live_build, live_name, read_info
 
 QUIET = lambda _label, _total: (lambda _n: None)  # noqa: E731
@@ -166,6 +179,15 @@ def test_full_rebuild_reembeds(workspace, embedder):
     assert summary.passages_embedded == summary.passages and summary.switched
 
 
+def test_stages_are_reported_in_order(workspace, embedder):
+    settings, corpus = workspace
+    (corpus / "stages.md").write_text("# Stages\n\nA build reports each of its stages to the test seam.\n")
+    stages: list[str] = []
+    summary = build(settings, embedder, after_stage=stages.append)
+    assert stages == ["parsed", "embedded", "stored", "keyword", "validated", "switched"]
+    assert summary.added == ["corpus/stages.md"] and summary.passages_embedded == 1
+
+
 def test_a_second_concurrent_build_is_refused(workspace, embedder):
     settings, _ = workspace
     with build_lock(settings.index_root):
@@ -206,3 +228,76 @@ def test_build_killed_midway_leaves_previous_index_answering(workspace, embedder
     leftovers = [p for p in (settings.index_root / "builds").iterdir() if not (p / "build.json").exists()]
     assert leftovers == []
     assert json.loads((live_build(settings.index_root) / "build.json").read_text())["counts"]["passages"] > 100
+
+
+# -- the stages alone, without the model or a build on disk ----------------------------------------------------------
+
+
+def source(doc_id: str, fingerprint: str, text: str | None = "Some text.") -> Source:
+    """A document to index; `text=None` makes it unreadable."""
+
+    def parse() -> ParsedDocument:
+        if text is None:
+            raise UnreadableDocument("binary file", doc_id)
+        meta = DocumentMeta(doc_id=doc_id, path=doc_id, title=doc_id)
+        return ParsedDocument(meta, [Passage(f"{doc_id}#1", doc_id, 0, "1", "", text)])
+
+    return Source(doc_id, doc_id, fingerprint, parse)
+
+
+def test_plan_compares_fingerprints_and_a_model_change_makes_every_known_document_changed():
+    sources = {"a": source("a", "1"), "b": source("b", "new"), "d": source("d", "4")}
+    previous = PreviousBuild(fingerprints={"a": "1", "b": "2", "c": "3"}, vectors=np.zeros((3, 4), dtype=np.float32))
+    assert plan_build(sources, previous) == Plan(added=["d"], changed=["b"], removed=["c"], unchanged=["a"])
+    other_model = PreviousBuild(fingerprints=previous.fingerprints)
+    assert plan_build(sources, other_model) == Plan(added=["d"], changed=["a", "b"], removed=["c"], unchanged=[])
+    assert plan_build({"a": source("a", "1")}, previous).nothing_changed is False
+    assert plan_build({"a": source("a", "1"), "b": source("b", "2"), "c": source("c", "3")}, previous).nothing_changed
+
+
+def test_an_unreadable_document_is_skipped_and_a_known_one_keeps_its_previous_version():
+    sources = {"new": source("new", "1", text=None), "old": source("old", "2", text=None), "ok": source("ok", "3")}
+    previous = PreviousBuild(fingerprints={"old": "was"})
+    plan = plan_build(sources, previous)
+    parsed = parse_documents(plan, sources, previous, QUIET)
+    assert list(parsed.documents) == ["ok"]
+    assert [s.path for s in parsed.skipped] == ["new", "old"]
+    assert parsed.kept_previous == ["old"]
+    assert plan.readable(parsed.documents) == Plan(added=["ok"], changed=[], removed=[], unchanged=[])
+
+
+def test_assemble_orders_documents_by_id_with_their_fingerprints():
+    sources = {"b": source("b", "fb"), "a": source("a", "fa")}
+    previous = PreviousBuild()
+    plan = plan_build(sources, previous)
+    documents = assemble(plan, parse_documents(plan, sources, previous, QUIET), sources, previous)
+    summary = [(d.meta.doc_id, d.fingerprint, d.passages[0].passage_id) for d in documents]
+    assert summary == [("a", "fa", "a#1"), ("b", "fb", "b#1")]
+
+
+class CountingModel:
+    """Encodes each text as a distinct unit vector, and remembers what it was asked to encode."""
+
+    name = "counting-model"
+    dimension = 4
+
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+
+    def encode(self, texts, progress=None):
+        self.encoded += texts
+        return np.eye(self.dimension, dtype=np.float32)[: len(texts)]
+
+
+def test_embedding_reuses_vectors_by_content_hash_and_encodes_only_the_rest():
+    meta = DocumentMeta(doc_id="d", path="d", title="d")
+    kept = Passage("d#1", "d", 0, "1", "Heading", "Kept text.")
+    new = Passage("d#2", "d", 1, "2", "Heading", "New text.")
+    model = CountingModel()
+    old_vector = np.full((1, 4), 0.5, dtype=np.float32)
+    previous = PreviousBuild(hash_rows={content_hash(model.name, kept): 0}, vectors=old_vector)
+    vectors = embed_passages([(kept, meta), (new, meta)], model, previous, QUIET)
+    assert model.encoded == ["Heading\nNew text."]
+    assert vectors.embedded == 1
+    assert vectors.hashes == [content_hash(model.name, kept), content_hash(model.name, new)]
+    np.testing.assert_array_equal(vectors.matrix, np.vstack([old_vector, np.eye(4, dtype=np.float32)[:1]]))
