@@ -31,14 +31,16 @@ from index.analysis import stem
 from index.embedding import Embedder
 from index.question import QUESTION_STOPWORDS, AnalysedQuestion
 
-UNITS_ENCODED = 8  # units whose own embedding is computed per question (encoding is most of an answer's cost)
+UNITS_ENCODED = 6  # units whose own embedding is computed per question (encoding is most of an answer's cost)
+ENCODED_CHARS = 400
+NOVELTY = 0.2  # a unit with less of its own than this only repeats the question
 _FUNCTION_STEMS = {stem(w) for w in QUESTION_STOPWORDS}
 _POINTER = re.compile(r"\b(?:as )?(?:referred to|described|set out|proposed) in paragraphs? \d+", re.I)
 _SITUATING = re.compile(
     r"(?i:sessions?|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"thirteenth|fourteenth|fifteenth|\d{1,2}(?:st|nd|rd|th))|(?:19|20)\d\d|CWS(?:/\d+)*|[A-Z]+(?:/[\w]+)+)"
 )
-STRICT_KINDS = frozenset({"date", "year", "number", "document", "paragraph", "standard", "language", "office",
+STRICT_KINDS = frozenset({"amount", "version", "date", "year", "number", "document", "paragraph", "standard", "language", "office",
                           "organization",
                           "person", "acronym", "place"})
 
@@ -87,42 +89,33 @@ class Candidate:
         return self.unit.hit
 
 
-def name_pattern(name: str) -> re.Pattern[str]:
-    """A name as it may be written: "Egyptian" finds "Egypt", "UN" finds "United Nations"."""
-    if re.fullmatch(r"[A-Z]{2,6}s?", name):
-        letters = name.rstrip("s")
-        initials = r"\s+(?:of\s+|the\s+|and\s+|for\s+)?".join(rf"{ch}[a-z]+" for ch in letters)
-        return re.compile(rf"\b{re.escape(letters)}s?\b|\b{initials}\b")
-    if " " in name or re.search(r"\d", name):  # labels and identifiers: exactly, whole
-        return re.compile(r"\b" + r"\s+".join(re.escape(p) for p in name.split()) + r"(?![\w/]|\.\d)", re.I)
-    root = name if len(name) <= 5 else name[: max(5, len(name) - 3)]
-    return re.compile(rf"\b{re.escape(root)}\w*", re.I)
-
-
 def required_names(intent: Intent) -> list[str]:
     return list(dict.fromkeys(intent.identifiers + intent.labels + intent.names))
 
 
 def naming(unit: Unit, intent: Intent) -> float:
     """Share of the question's names (and years) found in the unit (fully) or its context (mostly)."""
-    names = required_names(intent) + [y for y in intent.years if y not in intent.excluded]
+    # A year situates a question like a session does; with a session named, it adds nothing.
+    sessions = [i for i in intent.identifiers if re.fullmatch(r"CWS/\d+\w*", i)]
+    names = required_names(intent) + ([] if sessions else [y for y in intent.years if y not in intent.excluded])
     if not names:
         return 1.0
     passage = unit.hit.passage
     ids = set(passage.entities.all_ids()) | {passage.session or "", passage.symbol or ""}
     total = 0.0
     for name in names:
-        pattern = name_pattern(name)
-        if name in ids and name not in unit.text:
-            total += 0.8
-        elif pattern.search(unit.text):
+        pattern = intent.pattern(name)
+        situating = name not in intent.names  # identifiers, labels and years situate a whole passage
+        if pattern.search(unit.text):
             total += 1.0
-        elif pattern.search(unit.context) or name in ids:
+        elif name in ids:
             total += 0.8
+        elif pattern.search(unit.context):
+            total += 0.8 if situating else 0.5
     return total / len(names)
 
 
-def _coverage(text_stems: set[str], context_stems: set[str], terms: Terms, lowered: str) -> float:
+def _coverage(text_stems: set[str], context_stems: set[str], terms: Terms, body: str, context: str) -> float:
     """Share of the question's weight the unit holds: its own words fully, its context's at a
     discount (fully for words that only situate the question), a glossary phrase for its acronym."""
     total = sum(terms.weights.values()) or 1.0
@@ -133,24 +126,33 @@ def _coverage(text_stems: set[str], context_stems: set[str], terms: Terms, lower
         elif s in context_stems:
             credit[s] = (1.0 if s in terms.situating else 0.5) * w
     for expansion, word in terms.stands_for:
-        if expansion.lower() in lowered:
-            for s in stems(word):
-                if s in credit:
-                    credit[s] = terms.weights[s]
+        share = 1.0 if expansion.lower() in body.lower() else 0.5 if expansion.lower() in context.lower() else 0.0
+        for s in stems(word):
+            if s in credit:
+                credit[s] = max(credit[s], share * terms.weights[s])
     return min(1.0, sum(credit.values()) / total)
 
 
-def _pairs(text_stems: list[str], context_stems: set[str], terms: Terms) -> float:
-    """Share of the question's word pairs found side by side (pairs that only situate, such as
-    "twelfth session", may stand in the context)."""
+def _bigrams(text_stems: list[str]) -> set[tuple[str, str]]:
+    """Adjacent content stems ("collect the information" gives ("collect", "inform"))."""
+    content = [s for s in text_stems if s not in _FUNCTION_STEMS]
+    return set(zip(content, content[1:]))
+
+
+def _pairs(body: set[tuple[str, str]], context: set[tuple[str, str]], terms: Terms) -> float:
+    """Share of the question's word pairs found side by side, weighted by their words' rarity;
+    a pair in the unit's context counts half (fully if it only situates: "twelfth session")."""
     if not terms.pairs:
         return 0.0
-    bigrams = set(zip(text_stems, text_stems[1:]))
-    found = sum(
-        1 for p in terms.pairs
-        if p in bigrams or (p[0] in terms.situating and p[1] in terms.situating and set(p) <= context_stems)
-    )
-    return found / len(terms.pairs)
+    total = found = 0.0
+    for pair in terms.pairs:
+        weight = terms.weights.get(pair[0], 1.0) + terms.weights.get(pair[1], 1.0)
+        total += weight
+        if pair in body:
+            found += weight
+        elif pair in context:
+            found += weight * (1.0 if set(pair) <= terms.situating else 0.5)
+    return found / total
 
 
 def _novelty(text_stems: list[str], terms: Terms) -> float:
@@ -168,11 +170,11 @@ def listed_only(unit: Unit, intent: Intent) -> bool:
     names = [n for n in intent.names if len(n) > 2]
     if not names or intent.kind in {"office", "organization", "standard", "acronym"}:
         return False
-    present = [n for n in names if name_pattern(n).search(unit.body)]
+    present = [n for n in names if intent.pattern(n).search(unit.body)]
     if not present:
         return False
     return any(
-        all(name_pattern(n).search(m.group(0)) for n in present) and len(re.split(r",|\band\b", m.group(0))) >= 4
+        all(intent.pattern(n).search(m.group(0)) for n in present) and len(re.split(r",|\band\b", m.group(0))) >= 4
         for m in _NAME_LIST.finditer(unit.body)
     )
 
@@ -194,20 +196,19 @@ def score_units(
     def score(unit: Unit, meaning: float) -> Candidate:
         body_stems = stems(unit.body)
         context_stems = set(stems(unit.context))
-        lowered = f"{unit.body}\n{unit.context}".lower()
-        coverage = _coverage(set(body_stems), context_stems, terms, lowered)
-        pairs = _pairs(body_stems, context_stems, terms)
+        coverage = _coverage(set(body_stems), context_stems, terms, unit.body, unit.context)
+        pairs = _pairs(_bigrams(body_stems), _bigrams(stems(unit.context)), terms)
         found = evidence(intent.kind, unit.body, intent, question) if intent.kind else []
         kind_bonus = 0.0
         if intent.kind == "definition":
-            subjects = list(intent.identifiers + intent.labels) + [" ".join(intent.names)] if intent.names else []
-            kind_bonus = 0.25 if defines(unit.body, subjects or list(intent.names)) else 0.0
+            subjects = list(intent.identifiers + intent.labels) + ([" ".join(intent.names)] if intent.names else [])
+            kind_bonus = 0.25 if defines(unit.body, subjects + list(intent.names)) else 0.0
         elif found:
-            kind_bonus = 0.15 if intent.kind in STRICT_KINDS else 0.05
+            kind_bonus = 0.15 if intent.kind in STRICT_KINDS else 0.08
         named = naming(unit, intent)
         value = 0.40 * meaning + 0.35 * coverage + 0.12 * pairs + 0.06 / (1 + unit.rank) + kind_bonus
-        value *= 0.5 + 0.5 * named
-        if _novelty(stems(unit.value) if unit.value else body_stems, terms) < 0.35:
+        value *= 0.65 + 0.35 * named
+        if not found and _novelty(stems(unit.value) if unit.value else body_stems, terms) < NOVELTY:
             value *= 0.6
         if _POINTER.search(unit.body):
             value *= 0.75
@@ -224,7 +225,8 @@ def score_units(
     # promising units are then encoded.
     rough = sorted(((score(u, u.hit.cosine).score, i) for i, u in enumerate(units)), reverse=True)
     shortlist = [units[i] for _, i in rough[:UNITS_ENCODED]]
-    cosines = embedder.encode_cached([u.text for u in shortlist]) @ query_vector
+    # A unit's first few hundred characters carry its meaning; longer texts only cost time.
+    cosines = embedder.encode_cached([u.text[:ENCODED_CHARS] for u in shortlist]) @ query_vector
     candidates = []
     for unit, cosine in zip(shortlist, cosines):
         # A table cell says little on its own; its row (the passage) carries the meaning.

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 
-from answering.candidates import Candidate, Terms, name_pattern
+from answering.candidates import Candidate, Terms
 from answering.intent import Intent
 from answering.kinds import evidence
 from answering.sentences import stems
 from answering.units import Unit, neighbours
 
-NEIGHBOUR_KINDS = frozenset({"document", "paragraph", "date", "year", "number", "standard", "place"})
+NEIGHBOUR_KINDS = frozenset({"version", "document", "paragraph", "date", "year", "number", "standard", "place"})
 
 
 def _join(first: str, second: str) -> str:
@@ -67,7 +67,7 @@ def _weights(text: str, terms: Terms, intent: Intent, found: list[str]) -> list[
         for match in re.finditer(re.escape(value), text):
             spans.append((match.start(), match.end(), 5.0))
     for name in intent.identifiers + intent.labels + intent.names:
-        for match in name_pattern(name).finditer(text):
+        for match in intent.pattern(name).finditer(text):
             spans.append((match.start(), match.end(), 2.0))
     for match in re.finditer(r"\S+", text):
         word_stems = set(stems(match.group(0)))

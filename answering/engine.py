@@ -158,7 +158,8 @@ class AnswerEngine:
 
             return keyword.document_frequency(stem(word)) / n > COMMON_SHARE
 
-        return Prepared(text, analyse(text), read_intent(text, is_common), did_you_mean)
+        analysed = analyse(text)
+        return Prepared(text, analysed, read_intent(text, is_common, analysed.stands_for), did_you_mean)
 
     # --- answering ----------------------------------------------------------------------
 
@@ -198,7 +199,8 @@ class AnswerEngine:
         found = list(best.found)
         extra_hits: list[Hit] = []
         for part_text in parts[1:]:
-            part = self._answer_part(version, prepared, resolve_reference(part_text, text), text, clean_filters, mode)
+            part = self._answer_part(version, prepared, resolve_reference(part_text, text), text, found, clean_filters,
+                                     mode)
             if part is not None:
                 text = add_part(text, part, config.answer.max_chars * 2)
                 found += part.found
@@ -210,7 +212,8 @@ class AnswerEngine:
         return Answer(question, text, True, sources, prepared.did_you_mean, version.name, timings)
 
     def _part(self, prepared: Prepared, text: str) -> Prepared:
-        return Prepared(text, analyse(text), read_intent(text), prepared.did_you_mean)
+        analysed = analyse(text)
+        return Prepared(text, analysed, read_intent(text, aliases=analysed.stands_for), prepared.did_you_mean)
 
     def _attempt(self, version: IndexVersion, prepared: Prepared, filters: Filters, mode: str) -> Attempt:
         config = self.settings
@@ -233,16 +236,20 @@ class AnswerEngine:
         return Attempt(prepared, result, units, candidates, terms, verdict)
 
     def _answer_part(
-        self, version: IndexVersion, whole: Prepared, part_text: str, so_far: str, filters: Filters, mode: str
+        self, version: IndexVersion, whole: Prepared, part_text: str, so_far: str, found: list[str], filters: Filters,
+        mode: str,
     ) -> Candidate | None:
-        """The best unit for a question's second part, unless what is answered so far holds it."""
-        from answering.kinds import evidence
-
-        part = self._part(whole, part_text)
-        if part.intent.kind and evidence(part.intent.kind, so_far, part.intent, part_text):
+        """The best unit for a question's second part, unless what is answered so far already
+        holds something of the kind it asks for, beyond what answered the first part."""
+        # The second part often leaves its subject to the first ("and in which document is the
+        # revised set presented"): it is searched with the first part's acronyms and names too.
+        first = split_parts(whole.text)[0]
+        carried = [w for w in re.findall(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b", first) if w not in part_text]
+        part = self._part(whole, f"{part_text} {' '.join(dict.fromkeys(carried))}".strip())
+        best = self._attempt(version, part, filters, mode).verdict.best
+        if best is None or best.text in so_far or (best.found and set(best.found) <= set(found)):
             return None
-        attempt = self._attempt(version, part, filters, mode)
-        return attempt.verdict.best
+        return best
 
     def _sources(self, best: Candidate, attempt: Attempt, extra: list[Hit]) -> list[Source]:
         """The paragraph the answer came from, then passages that support it: about the same
@@ -261,11 +268,17 @@ class AnswerEngine:
         return [_source(h, wanted, best.text if h is best.hit else "") for h in ordered[:top_k]]
 
     def retrieve(self, question: str, mode: str = "hybrid", limit: int = 5) -> list[str]:
-        """Passage texts in retrieval order, before answer selection (for evaluation)."""
+        """Passage texts as the engine ranks them for answering: by the best answer each holds
+        (for evaluation: is the passage that answers among the first `limit`?)."""
         version = self.live.current()
         prepared = self.prepare(" ".join(question.split()), version)
-        result = self.searcher().search(version, prepared.analysed, limit, Filters(), mode)
-        return [h.passage.text for h in result.hits]
+        attempt = self._attempt(version, prepared, Filters(), mode)
+        ordered: dict[str, str] = {}
+        for candidate in attempt.candidates:
+            ordered.setdefault(candidate.hit.passage.passage_id, candidate.hit.passage.text)
+        for hit in attempt.result.hits:
+            ordered.setdefault(hit.passage.passage_id, hit.passage.text)
+        return list(ordered.values())[:limit]
 
 
 def recalled_records(version: IndexVersion) -> frozenset[str]:

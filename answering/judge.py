@@ -20,18 +20,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from answering.bridge import is_english_word
-from answering.candidates import Candidate, listed_only, name_pattern
+from answering.candidates import Candidate, listed_only
 from answering.compose import NEIGHBOUR_KINDS
 from answering.intent import Intent
 from answering.kinds import _DAY_DATE, _countries, evidence
 from answering.units import Unit, neighbours
 
 CONSIDERED = 12  # candidates examined, best first
-SCORE_WINDOW = 0.5  # a candidate scoring under this share of the best is not an answer
+SCORE_WINDOW = 0.75  # a candidate scoring under this share of the best is not an answer
 MIN_MEANING = 0.30  # cosine with the question ...
 MIN_COVERAGE = 0.45  # ... and share of its words: below both, nothing is relevant
 _EXPLICIT_DATE = re.compile(r"\b(?:what|which|on what|on which) (?:date|dates|day|days)\b|\bexact date\b", re.I)
 KIND_MISSING = {
+    "amount": "gives an amount of money",
+    "version": "gives the version",
     "date": "gives a date for this",
     "year": "gives the year",
     "number": "gives that number",
@@ -66,16 +68,16 @@ def required_names(intent: Intent, corpus_has: Callable[[str], bool]) -> list[st
     return list(dict.fromkeys(names))
 
 
-def _mentions(candidate: Candidate, name: str) -> bool:
+def _mentions(candidate: Candidate, name: str, intent: Intent) -> bool:
     unit = candidate.unit
     passage = unit.hit.passage
     if name in passage.entities.all_ids() or name in {passage.session, passage.symbol}:
         return True
-    pattern = name_pattern(name)
+    pattern = intent.pattern(name)
     return bool(pattern.search(unit.body) or pattern.search(unit.context))
 
 
-def _holds_kind(candidate: Candidate, units: list[Unit], intent: Intent, question: str) -> bool:
+def _holds_kind(candidate: Candidate, units: list[Unit], intent: Intent, question: str, lenient: bool = False) -> bool:
     kind = intent.kind
     if kind == "date" and _EXPLICIT_DATE.search(question):
         texts = [candidate.unit.body] + [u.body for u in neighbours(candidate.unit, units) if u is not None]
@@ -86,7 +88,7 @@ def _holds_kind(candidate: Candidate, units: list[Unit], intent: Intent, questio
         for other in neighbours(candidate.unit, units):
             if other is not None and evidence(kind, other.body, intent, question):
                 return True
-    if kind == "date":  # "when": the session or year of the document it comes from will do
+    if kind == "date" and lenient:  # "when": the session or year of the document it comes from will do
         passage = candidate.unit.hit.passage
         return bool(passage.session or passage.year)
     return False
@@ -105,19 +107,31 @@ def judge(
     names = required_names(intent, corpus_has)
     documents = [c for c in candidates if c.unit.hit.passage.doc_id not in recalled]
     from_records = next((c for c in candidates if c.unit.hit.passage.doc_id in recalled), None)
-    missing = [n for n in names if not any(_mentions(c, n) for c in documents)]
+    missing = [n for n in names if not any(_mentions(c, n, intent) for c in documents)]
     if missing:
         return Verdict(None, f"none of them mentions {_listing(missing)}", from_records)
-    top = documents[0].score if documents else 0.0
+    verdict = _first_passing(documents, units, intent, question, names, lenient=False)
+    if verdict.best is None and intent.kind == "date" and not _EXPLICIT_DATE.search(question):
+        verdict = _first_passing(documents, units, intent, question, names, lenient=True)
+    return verdict if verdict.best else Verdict(None, verdict.reason, from_records)
+
+
+def _first_passing(
+    documents: list[Candidate], units: list[Unit], intent: Intent, question: str, names: list[str], lenient: bool
+) -> Verdict:
+    """The best candidate that passes every check; else the reason the best one failed."""
+    top = documents[0] if documents else None
     reasons: list[str] = []
     for candidate in documents[:CONSIDERED]:
-        if candidate.score < SCORE_WINDOW * top:
+        if top is None or candidate.score < SCORE_WINDOW * top.score:
             break
-        lacking = [n for n in names if not _mentions(candidate, n)]
+        if candidate is not top and candidate.parts["coverage"] < SCORE_WINDOW * top.parts["coverage"]:
+            continue  # a stand-in for the best candidate must be about as much about the question
+        lacking = [n for n in names if not _mentions(candidate, n, intent)]
         if lacking:
             reasons.append(f"none of them mentions {_listing(lacking)} together with the rest of the question")
             continue
-        if intent.kind in KIND_MISSING and not _holds_kind(candidate, units, intent, question):
+        if intent.kind in KIND_MISSING and not _holds_kind(candidate, units, intent, question, lenient):
             reasons.append(f"none of them {KIND_MISSING[intent.kind]}")
             continue
         if listed_only(candidate.unit, intent):
@@ -128,7 +142,7 @@ def judge(
             reasons.append("nothing in them is close to the question")
             continue
         return Verdict(candidate)
-    return Verdict(None, reasons[0] if reasons else "nothing in them is close to the question", from_records)
+    return Verdict(None, reasons[0] if reasons else "nothing in them is close to the question")
 
 
 def _listing(items: list[str]) -> str:

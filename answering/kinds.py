@@ -29,6 +29,12 @@ _NUMBER_WORD = (
 _NUMBER = re.compile(rf"(?<![\w./-])(\d[\d,.]*%?|{_NUMBER_WORD})(?![\w/]|\.\d)", re.I)
 _IDENTIFIER = re.compile(r"\b[A-Z]+(?:[./][A-Z0-9]+)*[./]\d+(?:[./]\d+)*\b|\bST\.\s?\d+|\bTask No\. \d+|\b\d+\.\d+\.\d+\b")
 _SYMBOL = re.compile(r"\b(?:[A-Z]{1,8}/){1,3}(?:\d{1,3}(?:\s?BIS)?/)+\d{1,3}\b|\bC\.CWS\.\d+\b")
+_MONEY = re.compile(
+    r"(?:CHF|USD|EUR|US\$|\$|€|£)\s?\d[\d,.]*(?:\s?(?:million|billion|thousand))?|"
+    r"\b\d[\d,.]*\s?(?:million|billion|thousand)?\s?(?:Swiss francs|francs|dollars|euros|CHF|USD|EUR)\b",
+    re.I,
+)
+_VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)+\b|\bversion\s+\d+(?:\.\d+)*\b", re.I)
 _PARAGRAPH = re.compile(r"\bparagraphs?\s+(\d+)|\bparas?\.\s*(\d+)", re.I)
 _STANDARD = re.compile(r"\bST\.\s?(\d{1,3}(?:/[A-Z])?)\b")
 _URL = re.compile(r"https?://\S+|\bwww\.\S+|\b[\w-]+\.(?:int|org|com|net)/\S*")
@@ -52,12 +58,12 @@ _OFFICE = re.compile(
 _PAREN_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")
 _GENERIC_ACRONYMS = frozenset({"CWS", "WIPO", "IP", "IPO", "IPOS", "ST", "ICT", "XML", "API", "ATR", "ATRS", "PCT"})
 _REASON = re.compile(
-    r"\b(?:because|due to|owing to|as a result|in order to|so that|since|given (?:that|the)|considering|"
-    r"on the basis|the reason|aims? to|meant to|to ensure|to improve|to help|to assist|to allow|led to|"
-    r"after noting|noting|as)\b",
+    r"\b(?:because|due to|owing to|as a result of|in order to|so that|given that|considering|on the basis of|"
+    r"the reason|aims? to|aimed at|meant to|intended to|to ensure|to improve|to help|to assist|to allow|to enable|"
+    r"led to|after noting|noting that|in light of|in response to|following)\b",
     re.I,
 )
-_DEFINITION_VERBS = r"(?:is|are|was|were|means|refers to|reads|stands for|covers|concerns|provides|specifies|relates to)"
+_DEFINITION_VERBS = r"(?:(?:is|are|was|were) (?:a|an|the)|means|refers to|reads|stands for|covers|concerns|specifies|relates to)"
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +99,10 @@ def evidence(kind: str, text: str, intent: Intent, question: str) -> list[str]:
         plain = _IDENTIFIER.sub(" ", _URL.sub(" ", text))
         found = [m.group(1) for m in _NUMBER.finditer(plain) if not _YEAR.fullmatch(m.group(1))]
         return _novel(found, intent, question)
+    if kind == "amount":
+        return _novel([m.group(0) for m in _MONEY.finditer(text)], intent, question)
+    if kind == "version":
+        return _novel(_VERSION.findall(text), intent, question)
     if kind == "document":
         return _novel([m.group(0) for m in _SYMBOL.finditer(text)], intent, question)
     if kind == "paragraph":

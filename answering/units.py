@@ -59,15 +59,30 @@ def _items(text: str) -> list[str]:
     return pieces
 
 
+_CITATION = re.compile(r"^\(?(?:see|cf\.?|as referred to)\b[^()]{0,120}\)?\.?\)?$", re.I)
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences, with a citation that follows one ("(See paragraph 105 of document
+    CWS/9/25).") kept with it: the decision and the document that records it are one fact."""
+    out: list[str] = []
+    for sentence in split_sentences(text):
+        if out and _CITATION.match(sentence.strip()):
+            out[-1] = f"{out[-1]} {sentence.strip()}"
+        else:
+            out.append(sentence)
+    return out
+
+
 def _pieces(text: str) -> list[tuple[str, str]]:
     """(text, kind): the sentences of a paragraph's lead-in, then each list item whole
     (a very long item is cut into its sentences)."""
     out: list[tuple[str, str]] = []
     for number, block in enumerate(_items(text)):
         if number == 0:
-            out += [(s, "sentence") for s in split_sentences(block)]
+            out += [(s, "sentence") for s in _sentences(block)]
         else:
-            out += [(s, "item") for s in (split_sentences(block) if len(block) > 2 * LONG_CELL else [block])]
+            out += [(s, "item") for s in (_sentences(block) if len(block) > 2 * LONG_CELL else [block])]
     return [(t, k) for t, k in out if t.strip()]
 
 
@@ -97,7 +112,7 @@ def _table_units(hit: Hit, rank: int, situation: str) -> list[Unit]:
             units.append(Unit(cell, cell, context, hit, rank, len(units), "cell", header, cell))
             continue
         long = len(cell) > LONG_CELL or "\n" in cell
-        parts = [p for item in _items(cell) for p in (split_sentences(item) if len(item) > 2 * LONG_CELL else [item])]
+        parts = [p for item in _items(cell) for p in (_sentences(item) if len(item) > 2 * LONG_CELL else [item])]
         for part in parts if long else [cell]:
             shown = f"{label} — {header}: {part}" if header and header != part else f"{label}: {part}"
             # The row label and the column header are part of what a cell says.
@@ -115,12 +130,11 @@ def units_of(hits: list[Hit]) -> list[Unit]:
         if passage.kind == "table_row" and passage.table is not None and passage.table_row is not None:
             found = _table_units(hit, rank, situation)
         else:
-            # A sentence is situated by its whole paragraph; a list item by the lead-in above
-            # the list, not by its sibling items (which name other countries, offices, ...).
+            # A sentence is situated by the sentences around it; a list item by the lead-in
+            # above the list. Neither by list items, which name other countries, offices, ...
             lead_in = _items(passage.text)[0]
             found = [
-                Unit(text, text, f"{situation}\n{passage.text if kind == 'sentence' else lead_in}", hit, rank, position,
-                     kind)
+                Unit(text, text, f"{situation}\n{lead_in}", hit, rank, position, kind)
                 for position, (text, kind) in enumerate(_pieces(passage.text))
             ]
         for unit in found:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -37,12 +37,15 @@ class SearchSettings(_Section):
 
 class AnswerSettings(_Section):
     max_chars: int = Field(300, ge=50, le=3000)
-    passages_considered: int = Field(5, ge=1, le=20)
+    passages_considered: int = Field(10, ge=1, le=30)
     min_similarity: float = Field(0.30, ge=-1.0, le=1.0)
 
 
 class IndexSettings(_Section):
     keep_builds: int = Field(3, ge=2, le=50)
+    # A reindex that would remove more than this share of the indexed documents is refused
+    # (`cws index --allow-removals` overrides): a missing or emptied folder must not empty the index.
+    max_removed_fraction: float = Field(0.2, ge=0.0, le=1.0)
 
 
 class SlackSettings(_Section):
@@ -119,6 +122,8 @@ class Settings(_Section):
     atr: AtrSettings = AtrSettings()
     jobs: JobsSettings = JobsSettings()
     config_path: Path | None = None
+    # Where `corpus_dirs` came from, so `cws sources list` can say it (set by load_settings, not by the file).
+    corpus_dirs_origin: Literal["environment", "configuration"] = "configuration"
 
     @field_validator("data_dir", mode="after")
     @classmethod
@@ -175,6 +180,7 @@ def load_settings(config_path: str | Path | None = None, environ: dict[str, str]
     if env.get("CWS_DATA_DIR"):
         raw["data_dir"] = Path(env["CWS_DATA_DIR"]).expanduser().resolve()
     if env.get("CWS_CORPUS_DIRS"):
+        raw["corpus_dirs_origin"] = "environment"
         raw["corpus_dirs"] = [
             Path(p).expanduser().resolve() for p in env["CWS_CORPUS_DIRS"].split(os.pathsep) if p
         ]

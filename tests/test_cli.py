@@ -70,12 +70,21 @@ def test_bad_config_names_the_key(tmp_path):
     assert result.exit_code == 1 and "answer.max_chars" in result.output
 
 
-def test_eval_prints_the_three_modes(env, tmp_path):
+def test_eval_prints_figures_per_kind(env, tmp_path):
     questions = tmp_path / "q.jsonl"
-    questions.write_text(json.dumps({"id": "x", "q": "When does the ST.92 sunset period end?", "any": ["July 1, 2027"]}) + "\n")
+    lines = [
+        {"id": "x", "q": "When does the ST.92 sunset period end?", "any": ["July 1, 2027"], "kind": "fact"},
+        {"id": "y", "q": "What did the Committee decide about WIPO Standard ST.3000?", "expect_none": True,
+         "kind": "unanswerable"},
+    ]
+    questions.write_text("".join(json.dumps(line) + "\n" for line in lines))
     result = run(["eval", str(questions)], env)
-    assert [line.split()[0] for line in result.output.splitlines()[1:]] == ["keyword", "vector", "hybrid"]
-    assert "1/1" in result.output
+    rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[2:] if line.strip()[:1].isalpha()}
+    assert rows["fact"][:4] == ["1/1", "1/1", "1/1", "1/1"]
+    assert rows["unanswerable"][4] == "1/1"
+    assert rows["overall"][4:] == ["1/1", "0/1"]
+    all_modes = run(["eval", "--mode", "all", "--json", str(questions)], env)
+    assert [r["mode"] for r in json.loads(all_modes.output)] == ["keyword", "vector", "hybrid"]
 
 
 def test_help_lists_commands():

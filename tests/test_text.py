@@ -1,8 +1,10 @@
-"""Sentence splitting, shortening and highlighting used to compose answers."""
+"""Sentence splitting, answer units, question intent and shortening, on constructed text."""
 
 import pytest
 
-from answering.candidates import expected_type, fit, referenced_paragraphs
+from answering.candidates import referenced_paragraphs
+from answering.intent import answer_kind, read_intent
+from answering.kinds import evidence
 from answering.sentences import highlight, split_sentences, stems
 
 
@@ -21,16 +23,6 @@ def test_split_sentences(text, count):
     assert len(split_sentences(text)) == count
 
 
-def test_fit_keeps_short_text():
-    assert fit("Short answer.", {"short"}, 300) == "Short answer."
-
-
-def test_fit_keeps_the_part_with_the_question_words():
-    text = "Background words " * 30 + "the sunset period ends on July 1, 2027."
-    shortened = fit(text, {"sunset", "period"}, 80)
-    assert len(shortened) <= 80 and "sunset period" in shortened and shortened.startswith("…")
-
-
 def test_highlight_marks_stemmed_matches():
     assert highlight("Periods ending soon", set(stems("period end"))) == "**Periods** **ending** soon"
 
@@ -39,15 +31,80 @@ def test_highlight_marks_stemmed_matches():
     "question, kind",
     [
         ("When was CWS/12 held?", "date"),
+        ("On what date will the workshop be held?", "date"),
         ("How many ATRs were received?", "number"),
-        ("Who chaired the session?", "name"),
+        ("How much did WIPO spend on the project?", "amount"),
+        ("Who chaired the session?", "person"),
+        ("Which offices submitted ATRs?", "office"),
+        ("Which three offices took part?", "office"),
+        ("Which United Nations body issued the recommendations?", "organization"),
+        ("In which document was the draft reproduced?", "document"),
+        ("In which paragraph is the decision recorded?", "paragraph"),
+        ("In which language should offices share their strategy?", "language"),
+        ("Which two WIPO Standards did the requests concern?", "standard"),
+        ("What is its full name?", "acronym"),
+        ("Which version of the validator will be launched?", "version"),
+        ("Where is the complete list available?", "place"),
+        ("Why were no trainings held?", "reason"),
         ("What is ST.37?", "definition"),
         ("What does Task No. 24 ask for?", "definition"),
-        ("Which standards were revised?", None),
+        ("What did the Committee decide about ST.93?", ""),
     ],
 )
-def test_expected_answer_type(question, kind):
-    assert expected_type(question) == kind
+def test_the_kind_of_answer_asked_for(question, kind):
+    assert answer_kind(question) == kind
+
+
+def test_intent_reads_names_labels_identifiers_and_exclusions():
+    intent = read_intent("Apart from ST.26 and ST.27, which WIPO Standards did the Brunei Darussalam office discuss "
+                         "under Recommendation 3 at its twelfth session?")
+    assert intent.kind == "standard"
+    assert intent.excluded == ("ST.26", "ST.27")
+    assert "CWS/12" in intent.identifiers and "ST.26" not in intent.identifiers
+    assert intent.labels == ("Recommendation 3",)
+    assert {"Brunei", "Darussalam"} <= set(intent.names)
+    assert "Which" not in intent.names and "Apart" not in intent.names
+
+
+def test_an_unknown_long_standard_number_is_still_asked_about():
+    assert read_intent("What is WIPO Standard ST.3000?").identifiers == ("ST.3000",)
+
+
+@pytest.mark.parametrize(
+    "name, text, found",
+    [
+        ("Egyptian", "Training for the Egypt office", True),
+        ("Egypt", "the Egyptian IP Office", True),
+        ("UN", "the United Nations system", True),
+        ("Recommendation 3", "Recommendation 3: IP offices", True),
+        ("Recommendation 3", "Recommendation 30 and Recommendation 13", False),
+        ("Japan Patent Office", "the Japan Patent Office (JPO)", True),
+        ("Japan Patent Office", "For the Japan Fiscal year of 2023, documents from the Philippines patent office", False),
+        ("Vienna", "the Nice Classification", False),
+    ],
+)
+def test_names_are_found_as_people_write_them(name, text, found):
+    assert bool(read_intent("x").pattern(name).search(text)) is found
+
+
+@pytest.mark.parametrize(
+    "kind, question, text, found",
+    [
+        ("date", "On what date in 2025 will it be held?", "It will be held in 2025.", []),
+        ("date", "When was it held?", "It was held on July 5, 2021.", ["July 5", "July", "2021"]),
+        ("number", "How many offices?", "Fifty-one IPOs were participating.", ["Fifty-one"]),
+        ("number", "How many offices took part in 2021?", "In 2021 offices took part (see CWS/9/25).", []),
+        ("document", "In which document?", "It was reproduced in document CWS/11/18.", ["CWS/11/18"]),
+        ("standard", "Apart from ST.26, which standards?", "They shared plans on ST.26 and ST.90.", ["ST.90"]),
+        ("office", "Which offices took part?", "A training took place with three Offices.", []),
+        ("office", "Which office?", "jointly with the Brunei Intellectual Property Office", ["Brunei Intellectual Property Office"]),
+        ("amount", "How much did it cost?", "Thirty-five IPOs received the software.", []),
+    ],
+)
+def test_evidence_of_the_kind_asked_for_is_new_to_the_question(kind, question, text, found):
+    intent = read_intent(question)
+    got = evidence(kind, text, intent, question)
+    assert all(f in got for f in found) and (bool(got) is bool(found))
 
 
 def test_referenced_paragraphs():
