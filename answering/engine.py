@@ -19,6 +19,7 @@ from functools import lru_cache
 from answering.bridge import bridge, is_english_word
 from answering.candidates import Candidate, Terms, question_terms, referenced_paragraphs, score_units
 from answering.compose import add_part, fit, with_evidence
+from answering.gaps import REFUSED, GapLog
 from answering.intent import Intent, read_intent
 from answering.judge import Verdict, judge, refusal_text
 from answering.parts import resolve_reference, split_parts
@@ -117,8 +118,10 @@ class AnswerEngine:
         settings: Settings,
         embedder: Embedder | None = None,
         providers: Sequence[Callable[[str], Answer | None]] = (),
+        gaps: GapLog | None = None,
     ) -> None:
         self.settings = settings
+        self.gaps = gaps  # where refusals are recorded for the secretariat (None: not recorded)
         self.live = LiveIndex(settings.index_root)
         self._embedder = embedder
         # Structured sources consulted before the index (ATR submissions): each returns an
@@ -163,8 +166,14 @@ class AnswerEngine:
 
     # --- answering ----------------------------------------------------------------------
 
-    def ask(self, question: str, filters: dict | None = None, mode: str = "hybrid") -> Answer:
-        """Answer `question` from the live index: short answer text plus cited sources."""
+    def ask(
+        self, question: str, filters: dict | None = None, mode: str = "hybrid", asked_from: str | None = None
+    ) -> Answer:
+        """Answer `question` from the live index: short answer text plus cited sources.
+
+        `asked_from` says where the question came from ("cli", "channel", "dm", "command"); a
+        refusal is then recorded as a knowledge gap. Evaluation passes nothing and records nothing.
+        """
         started = time.perf_counter()
         question = " ".join(question.split())
         if not question:
@@ -192,8 +201,11 @@ class AnswerEngine:
             timings["answer"] = time.perf_counter() - clock
             timings["total"] = time.perf_counter() - started
             log.info("no answer for %r: %s", question, verdict.reason)
-            return Answer(question, refusal_text(verdict), False, [], prepared.did_you_mean, version.name, timings,
-                          closest)
+            answer = Answer(question, refusal_text(verdict), False, [], prepared.did_you_mean, version.name, timings,
+                            closest)
+            if self.gaps is not None and asked_from:
+                self.gaps.record(question, REFUSED, asked_from, closest[0].citation if closest else "", answer.text)
+            return answer
         best = verdict.best
         text = with_evidence(best, main.units, main.prepared.intent, main.prepared.text, config.answer.max_chars)
         found = list(best.found)

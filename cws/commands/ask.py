@@ -6,9 +6,14 @@ import json
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
 
 from cws.context import Context, open_engine, user_errors
+
+if TYPE_CHECKING:
+    from answering.engine import Answer
 
 FILTER_OPTIONS = [
     click.option("--session", help="Only documents of this session, e.g. CWS/12 or 'twelfth session'."),
@@ -25,13 +30,14 @@ def with_filters(func):  # type: ignore[no-untyped-def]
     return func
 
 
-def _print_answer(answer) -> None:  # type: ignore[no-untyped-def]
+def _print_answer(answer: Answer) -> None:
     click.echo(click.style(answer.text, bold=True))
     if answer.did_you_mean:
         click.echo(f"(Did you mean: {answer.did_you_mean}?)")
-    if answer.sources:
-        click.echo("\nSources:")
-    for number, source in enumerate(answer.sources, start=1):
+    listed = answer.sources or answer.closest
+    if listed:
+        click.echo("\nSources:" if answer.sources else "\nClosest passages (not an answer):")
+    for number, source in enumerate(listed, start=1):
         title = f" — {source.title}" if source.symbol else ""
         click.echo(f"  [{number}] {source.citation}{title}" + (f"  {source.url}" if source.url else ""))
         snippet = source.snippet.replace("\n", " ")
@@ -64,7 +70,7 @@ def ask_command(obj: Context, question: str | None, as_json: bool, mode: str, **
     with user_errors():
         engine = open_engine(obj)
         if question is not None:
-            answer = engine.ask(question, filters, mode)
+            answer = engine.ask(question, filters, mode, asked_from="cli")
             if as_json:
                 click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
             else:
@@ -72,7 +78,7 @@ def ask_command(obj: Context, question: str | None, as_json: bool, mode: str, **
             return
         for line in sys.stdin:
             if line.strip():
-                click.echo(json.dumps(engine.ask(line.strip(), filters, mode).to_json(), ensure_ascii=False))
+                click.echo(json.dumps(engine.ask(line.strip(), filters, mode, asked_from="cli").to_json(), ensure_ascii=False))
 
 
 @click.command("eval")
@@ -116,3 +122,39 @@ def eval_command(obj: Context, file: Path, mode: str, as_json: bool, show_misses
         if show_misses:
             for miss in r.misses():
                 click.echo(f"  [{r.mode}] {miss}")
+
+
+@click.command("gaps")
+@click.option("--days", type=click.IntRange(1, 3660), default=30, show_default=True,
+              help="Only questions asked in the last DAYS days.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="At most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_obj
+def gaps_command(obj: Context, days: int, limit: int, as_json: bool) -> None:
+    """Questions the assistant could not answer (or that got a 👎), grouped and counted.
+
+    Each refusal ("the documents don't say") and each 👎 in Slack is recorded with where it
+    was asked and the closest passage found, so missing documents can be added.
+
+    \b
+    Examples:
+      cws gaps --days 7
+      cws gaps --json | jq '.[0]'
+    """
+    from answering.gaps import GapLog
+
+    with user_errors():
+        gaps = GapLog(obj.settings.data_dir).top(days=days, limit=limit)
+    if as_json:
+        click.echo(json.dumps([g.__dict__ for g in gaps], indent=2, ensure_ascii=False))
+        return
+    if not gaps:
+        click.echo(f"No unanswered questions in the last {days} days.")
+        return
+    click.echo(f"Questions the assistant could not answer in the last {days} days, most asked first:")
+    for gap in gaps:
+        why = ", ".join(part for part in (f"{gap.refused} refused" if gap.refused else "",
+                                          f"{gap.thumbs_down} 👎" if gap.thumbs_down else "") if part)
+        closest = f"; closest: {gap.closest}" if gap.closest else ""
+        click.echo(f"  {gap.count:>3}×  {gap.question}  ({why}; asked in {', '.join(gap.channel_kinds)}; "
+                   f"last {gap.last_asked[:10]}{closest})")
