@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -57,28 +58,68 @@ def _print_answer(answer: Answer) -> None:
 def ask_command(obj: Context, question: str | None, as_json: bool, mode: str, **filters: str | None) -> None:
     """Answer QUESTION with citations to CWS documents.
 
-    Without QUESTION, reads one question per line from standard input and prints
-    one JSON object per line (the model is loaded once). Builds the index first
-    if there is none yet.
+    Without QUESTION at a terminal, opens a prompt (line editing and history, kept in the
+    data directory); with questions piped in, answers one per line as one JSON object per
+    line. The model is loaded once. Builds the index first if there is none yet.
 
     \b
     Examples:
       cws ask "When does the ST.92 sunset period end?"
       cws ask --json --session CWS/12 "What did the committee agree about ST.92?"
+      cws ask                      # a prompt: ask, read, ask again; Ctrl-D to leave
       printf 'What is ST.37?\\nWhat is Task No. 24?\\n' | cws ask
     """
     with user_errors():
         engine = open_engine(obj)
-        if question is not None:
-            answer = engine.ask(question, filters, mode, asked_from="cli")
-            if as_json:
-                click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+
+        def answer(text: str, json_out: bool) -> None:
+            result = engine.ask(text, filters, mode, asked_from="cli")
+            if json_out:
+                click.echo(json.dumps(result.to_json(), ensure_ascii=False))
             else:
-                _print_answer(answer)
-            return
-        for line in sys.stdin:
-            if line.strip():
-                click.echo(json.dumps(engine.ask(line.strip(), filters, mode, asked_from="cli").to_json(), ensure_ascii=False))
+                _print_answer(result)
+
+        if question is not None:
+            answer(question, as_json)
+        elif sys.stdin.isatty():
+            for line in _prompt(obj.settings.data_dir / "ask_history"):
+                answer(line, as_json)
+                click.echo()
+        else:
+            for line in sys.stdin:
+                if line.strip():
+                    answer(line.strip(), True)
+
+
+def _prompt(history: Path) -> Iterator[str]:
+    """Questions typed at a prompt, with readline's line editing and a history file."""
+    import readline
+
+    history.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        readline.read_history_file(history)
+    except OSError:
+        pass  # no history yet
+    readline.set_history_length(1000)
+    click.echo("Ask about the CWS documents (Ctrl-D or 'exit' to leave).", err=True)
+    try:
+        while True:
+            try:
+                line = input("cws> ").strip()
+            except KeyboardInterrupt:
+                click.echo()
+                continue
+            if line.lower() in {"exit", "quit"}:
+                return
+            if line:
+                yield line
+    except EOFError:
+        click.echo()
+    finally:
+        try:
+            readline.write_history_file(history)
+        except OSError:
+            pass  # a read-only data directory loses the history, not the answers
 
 
 @click.command("eval")
