@@ -1,38 +1,126 @@
-"""`cws atr ...`: ATR exports and reports for the secretariat."""
+"""`cws atr ...`: ATR links for the secretariat — record one sent by e-mail, list, report, export.
+
+Submitting here goes through the same validation and the same store (with its history) as
+`/atr submit` in Slack; the change is recorded as made by the local user ("local:<login>").
+"""
 
 from __future__ import annotations
 
+import getpass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
-from atr.report import coverage, export
-from atr.store import AtrStore
+from cws.context import Context, user_errors
+from cws.output import write_output
+
+YEAR = click.IntRange(1900, 2100)
+
+
+def _this_year(obj: Context) -> int:
+    """This year in the configured zone (`jobs.timezone`), as /atr counts it."""
+    return datetime.now(ZoneInfo(obj.settings.jobs.timezone)).year
+
+
+def _store(obj: Context):  # type: ignore[no-untyped-def]
+    from atr.store import AtrStore
+
+    return AtrStore(obj.settings.data_dir)
 
 
 @click.group("atr")
 def atr_group() -> None:
-    """Annual Technical Report (ATR) submissions."""
+    """Annual Technical Report (ATR) links: record, list, report, export."""
+
+
+@atr_group.command("submit")
+@click.argument("office")
+@click.argument("ip_type", metavar="TYPE")
+@click.argument("year")
+@click.argument("url")
+@click.argument("note", nargs=-1)
+@click.pass_obj
+def submit_command(obj: Context, office: str, ip_type: str, year: str, url: str, note: tuple[str, ...]) -> None:
+    """Record the link to an office's ATR (e.g. one an office sent by e-mail).
+
+    OFFICE is the WIPO ST.3 code (GB, JP, EM...), TYPE one of PI, TM, ID (or patent,
+    trademark, design), YEAR the year of the activities, URL the https:// address; the rest
+    of the line is an optional note. A link already recorded for the office, type and year is
+    replaced and kept in the history.
+
+    \b
+    Example:
+      cws atr submit GB TM 2025 https://www.ipo.gov.uk/atr-2025 sent by e-mail on 3 March
+    """
+    from atr.offices import office_name
+    from atr.report import TYPE_LABELS
+    from atr.validation import field_errors, validate
+
+    settings = obj.settings.atr
+    text_note = " ".join(note)
+    rules = {"current_year": _this_year(obj), "first_year": settings.first_year, "allow_http": settings.allow_http}
+    errors = field_errors(office, ip_type, year, url, text_note, **rules)
+    if errors:
+        raise click.ClickException("nothing was stored:\n" + "\n".join(f"  {field}: {message}"
+                                                                       for field, message in errors.items()))
+    with user_errors():
+        submission = validate(office, ip_type, year, url, text_note, **rules)
+        stored = _store(obj).submit(submission, team_id="cli", user_id=f"local:{getpass.getuser()}")
+    click.echo(f"Stored — the ATR on {stored.year} activities (version {stored.version})")
+    click.echo(f"  office:   {stored.office} ({office_name(stored.office)})")
+    click.echo(f"  IP right: {TYPE_LABELS[stored.ip_type]} ({stored.ip_type})")
+    click.echo(f"  link:     {stored.url}")
+    click.echo(f"  note:     {stored.note or '—'}")
+    if stored.previous_url:
+        click.echo(f"  replaced: {stored.previous_url} (kept in the history)")
+
+
+@atr_group.command("list")
+@click.argument("office", required=False)
+@click.pass_obj
+def list_command(obj: Context, office: str | None) -> None:
+    """The current links, newest reporting year first: of OFFICE, or of every office."""
+    from atr.offices import normalize_office
+    from atr.report import TYPE_LABELS
+
+    with user_errors():
+        code = normalize_office(office) if office else None
+        rows = _store(obj).current(office=code)
+    if not rows:
+        click.echo(f"No ATR links{' of ' + code if code else ''} yet.")
+        return
+    for row in sorted(rows, key=lambda r: (-r.year, r.office, r.ip_type)):
+        note = f"  ({row.note})" if row.note else ""
+        click.echo(f"{row.year}  {row.office:3} {TYPE_LABELS[row.ip_type]:17} {row.url}{note}")
 
 
 @atr_group.command("export")
-@click.option("--year", type=int, required=True, help="Reporting year (the year of the activities).")
+@click.option("--year", type=YEAR, required=True, help="Reporting year (the year of the activities).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output.")
 @click.pass_obj
-def export_command(obj, year: int, fmt: str, out: Path | None) -> None:  # type: ignore[no-untyped-def]
+def export_command(obj: Context, year: int, fmt: str, out: Path | None) -> None:
     """Export the year's current ATR links, ordered by office, for the ATR wiki's year page."""
-    text = export(AtrStore(obj.settings.data_dir).current(year), fmt)
-    if out:
-        out.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
-    else:
-        click.echo(text, nl=False)
+    from atr.report import export
+
+    write_output(export(_store(obj).current(year), fmt), out, f"ATR links on {year} activities")
 
 
 @atr_group.command("status")
-@click.option("--year", type=int, required=True, help="Reporting year.")
+@click.option("--year", type=YEAR, help="Reporting year (default: last year, whose ATRs are sent this year).")
 @click.pass_obj
-def status_command(obj, year: int) -> None:  # type: ignore[no-untyped-def]
-    """Print the coverage matrix: offices × PI/TM/ID with counts per type."""
-    click.echo(coverage(AtrStore(obj.settings.data_dir).current(year), year).table())
+def status_command(obj: Context, year: int | None) -> None:
+    """Print the coverage matrix: offices × PI/TM/ID with counts per type, and who is missing."""
+    from atr.report import TYPES, coverage
+    from jobs.atr_nudges import expected_offices
+
+    store = _store(obj)
+    year = year or _this_year(obj) - 1
+    table = coverage(store.current(year), year, expected_offices(store, year, obj.settings.atr.expected_offices))
+    click.echo(f"ATRs on {year} activities")
+    click.echo(table.table())
+    for ip_type in TYPES:
+        if table.missing(ip_type):
+            click.echo(f"not yet submitted ({ip_type}): {', '.join(table.missing(ip_type))}")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cws.context import Context, open_engine, user_errors
+from cws.output import write_output
 
 
 @click.command("serve")
@@ -100,9 +101,4 @@ def export_command(obj: Context, fmt: str, out: Path | None) -> None:
     from bot.feedback import FeedbackStore, export
 
     rows = FeedbackStore(obj.settings.data_dir).rows()
-    text = export(rows, fmt)
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    out.write_text(text, encoding="utf-8")
-    click.echo(f"{len(rows)} vote{'s' if len(rows) != 1 else ''} written to {out}", err=True)
+    write_output(export(rows, fmt), out, f"{len(rows)} vote{'s' if len(rows) != 1 else ''}")
