@@ -9,6 +9,7 @@ import click
 
 from cws.commands.ask import ask_command, eval_command
 from cws.commands.atr import atr_group
+from cws.commands.builds import builds_command, rollback_command
 from cws.commands.documents import index_command, status_command
 from cws.commands.jobs import deadlines_command, jobs_group
 from cws.commands.serve import feedback_group, serve_command
@@ -33,7 +34,7 @@ def cli(ctx: click.Context, config: str | None, verbose: int) -> None:
 
 
 for command in (index_command, ask_command, eval_command, status_command, serve_command, feedback_group,
-                atr_group, jobs_group, deadlines_command):
+                atr_group, jobs_group, deadlines_command, builds_command, rollback_command):
     cli.add_command(command)
 
 

@@ -25,3 +25,20 @@ class BuildLocked(CwsError):
 
 class InvalidFilter(CwsError):
     """A search filter (session, year, standard, task, document) is malformed."""
+
+
+class BuildDamaged(IndexCorrupt):
+    """One build's files are missing, truncated or disagree with each other; it is skipped, never served."""
+
+    def __init__(self, build: str, reason: str) -> None:
+        super().__init__(f"index build {build} is damaged: {reason}")
+        self.build = build
+        self.reason = reason
+
+
+class NoUsableIndex(CwsError):
+    """Builds exist but none of them can be served (each one's reason is in the message)."""
+
+
+class RollbackRefused(CwsError):
+    """`cws rollback` was asked for a build that is unknown, incomplete, damaged or cannot serve."""

@@ -30,14 +30,21 @@ def index_command(obj: Context, paths: tuple[Path, ...], full: bool, as_json: bo
 @click.command("status")
 @click.pass_obj
 def status_command(obj: Context) -> None:
-    """Show the live index version, its size and the model it was built with."""
-    from index.layout import complete_builds, live_build, read_info
+    """Show the live index version, its size and the model it was built with.
+
+    When the build CURRENT names is damaged, says so (which build, why) and shows the one serving instead.
+    """
+    from index.layout import complete_builds, read_info
+    from index.validate import serving_build
+    from index.version import describe_skipped, unusable
 
     root = obj.settings.index_root
-    live = live_build(root)
+    live, skipped = serving_build(root)
     if live is None:
-        raise click.ClickException(f"no index yet in {root}; run 'cws index'")
+        with user_errors():
+            raise unusable(root, skipped)
     info = read_info(live)
+    click.echo(f"status: degraded: {describe_skipped(skipped, live.name)}" if skipped else "status: ok")
     click.echo(f"live index: {info['version']} (built {info['created']})")
     click.echo(f"documents: {info['counts']['documents']}, passages: {info['counts']['passages']}")
     click.echo(f"model: {info['model']['name']} ({info['model']['dimension']} dimensions)")
