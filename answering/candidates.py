@@ -40,7 +40,7 @@ _SITUATING = re.compile(
     r"(?i:sessions?|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"thirteenth|fourteenth|fifteenth|\d{1,2}(?:st|nd|rd|th))|(?:19|20)\d\d|CWS(?:/\d+)*|[A-Z]+(?:/[\w]+)+)"
 )
-STRICT_KINDS = frozenset({"amount", "version", "date", "year", "number", "document", "paragraph", "standard", "language", "office",
+STRICT_KINDS = frozenset({"task", "amount", "version", "date", "year", "number", "document", "paragraph", "standard", "language", "office",
                           "organization",
                           "person", "acronym", "place"})
 

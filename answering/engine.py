@@ -162,7 +162,8 @@ class AnswerEngine:
             return keyword.document_frequency(stem(word)) / n > COMMON_SHARE
 
         analysed = analyse(text)
-        return Prepared(text, analysed, read_intent(text, is_common, analysed.stands_for), did_you_mean)
+        intent = read_intent(text, is_common, analysed.stands_for)
+        return Prepared(text, analysed, intent, did_you_mean)
 
     # --- answering ----------------------------------------------------------------------
 

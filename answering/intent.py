@@ -22,7 +22,7 @@ from corpus.entities import extract_entities
 from index.question import QUESTION_STOPWORDS
 
 Kind = str  # one of the KINDS below, or "" when the question does not ask for a kind of thing
-KINDS = ("amount", "version", "date", "year", "number", "person", "office", "organization", "place", "document", "paragraph", "language",
+KINDS = ("task", "amount", "version", "date", "year", "number", "person", "office", "organization", "place", "document", "paragraph", "language",
          "standard", "acronym", "definition", "reason")
 
 # Words that open a question or glue it together, never the subject's name even when capitalised.
@@ -103,6 +103,8 @@ def answer_kind(question: str) -> Kind:
         return "language"
     if re.search(r"\b(?:which|what) (?:earlier |previous |new |later |current )?(?:version|release)\b", q):
         return "version"
+    if re.search(r"\b(?:which|what) task\b(?! force)|\bthe task number\b|\bnumber of the task\b", q):
+        return "task"
     if re.search(r"\bfull name\b|\bstand(?:s)? for\b|\bacronym\b|\babbreviation\b", q):
         return "acronym"
     if re.search(rf"\b(?:which|what)(?: {_COUNT})? (?:wipo )?standards?\b", q) and not re.search(r"\bstandards? (?:body|bodies)\b", q):

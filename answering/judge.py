@@ -32,6 +32,7 @@ MIN_MEANING = 0.30  # cosine with the question ...
 MIN_COVERAGE = 0.45  # ... and share of its words: below both, nothing is relevant
 _EXPLICIT_DATE = re.compile(r"\b(?:what|which|on what|on which) (?:date|dates|day|days)\b|\bexact date\b", re.I)
 KIND_MISSING = {
+    "task": "names the task",
     "amount": "gives an amount of money",
     "version": "gives the version",
     "date": "gives a date for this",
@@ -90,7 +91,7 @@ def _holds_kind(candidate: Candidate, units: list[Unit], intent: Intent, questio
                 return True
     if kind == "date" and lenient:  # "when": the session or year of the document it comes from will do
         passage = candidate.unit.hit.passage
-        return bool(passage.session or passage.year)
+        return passage.kind != "record" and bool(passage.session or passage.year)
     return False
 
 

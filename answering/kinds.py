@@ -38,6 +38,10 @@ _VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)+\b|\bversion\s+\d+(?:\.\d+)*\b", re.
 _PARAGRAPH = re.compile(r"\bparagraphs?\s+(\d+)|\bparas?\.\s*(\d+)", re.I)
 _STANDARD = re.compile(r"\bST\.\s?(\d{1,3}(?:/[A-Z])?)\b")
 _URL = re.compile(r"https?://\S+|\bwww\.\S+|\b[\w-]+\.(?:int|org|com|net)/\S*")
+_TASK = re.compile(r"\bTask No\. \d+")
+_PLACE_NAME = re.compile(
+    rf"\b(?:in|at)\s+(?!{_MONTH}\b|the\b|The\b)([A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}})"
+)
 _PLACE = re.compile(r"\b(?:website|web site|web page|wiki|Database|database|portal|platform|page)\b")
 _LANGUAGE = re.compile(
     r"\b(?:English|French|Spanish|Arabic|Chinese|Russian|Japanese|Korean|German|Portuguese|Italian)\b"
@@ -99,6 +103,8 @@ def evidence(kind: str, text: str, intent: Intent, question: str) -> list[str]:
         plain = _IDENTIFIER.sub(" ", _URL.sub(" ", text))
         found = [m.group(1) for m in _NUMBER.finditer(plain) if not _YEAR.fullmatch(m.group(1))]
         return _novel(found, intent, question)
+    if kind == "task":
+        return _novel(_TASK.findall(text), intent, question)
     if kind == "amount":
         return _novel([m.group(0) for m in _MONEY.finditer(text)], intent, question)
     if kind == "version":
@@ -112,7 +118,8 @@ def evidence(kind: str, text: str, intent: Intent, question: str) -> list[str]:
     if kind == "language":
         return _novel(_LANGUAGE.findall(text), intent, question)
     if kind == "place":
-        return [m.group(0) for m in _URL.finditer(text)] + _novel(_PLACE.findall(text), intent, question)
+        names = [m.group(1) for m in _PLACE_NAME.finditer(text)]
+        return [m.group(0) for m in _URL.finditer(text)] + _novel(_PLACE.findall(text) + names, intent, question)
     if kind == "person":
         return _novel(_TITLE.findall(text), intent, question) or organizations(text, intent, question)
     if kind == "organization":
