@@ -13,6 +13,7 @@ from cws.commands.builds import builds_command, rollback_command
 from cws.commands.documents import index_command, status_command
 from cws.commands.jobs import deadlines_command, jobs_group
 from cws.commands.serve import feedback_group, serve_command
+from cws.commands.sources import docs_command, sources_group
 from cws.context import Context
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,7 +35,8 @@ def cli(ctx: click.Context, config: str | None, verbose: int) -> None:
 
 
 for command in (index_command, ask_command, eval_command, status_command, serve_command, feedback_group,
-                atr_group, jobs_group, deadlines_command, builds_command, rollback_command):
+                atr_group, jobs_group, deadlines_command, builds_command, rollback_command,
+                sources_group, docs_command):
     cli.add_command(command)
 
 

@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sqlite_utils
 
-from corpus.ingest import ParsedDocument, Scan, Skipped, Source
+from corpus.ingest import ParsedDocument, Scan, Skipped, Source, Unreadable
 from corpus.loaders.errors import CorpusError
 from corpus.model import DocumentMeta, Passage
 from index.errors import BuildLocked
 from index import keyword, store
-from index.embedding import Embedder
+from index.embedding import Embedder, encoder_record
+from index.removals import RECORD_PREFIX, SourceFailed, check_removals
 from index.layout import (
     BUILD_INFO,
     LOCK,
@@ -60,7 +62,8 @@ class BuildSummary:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-    kept_previous: list[str] = field(default_factory=list)
+    kept_previous: list[str] = field(default_factory=list)  # unreadable or corrupt now: the last good version kept
+    warnings: list[str] = field(default_factory=list)
     passages: int = 0
     passages_embedded: int = 0
     documents: int = 0
@@ -77,6 +80,7 @@ class BuildSummary:
             "unchanged": len(self.unchanged),
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
             "kept_previous": self.kept_previous,
+            "warnings": self.warnings,
             "documents": self.documents,
             "passages": self.passages,
             "passages_embedded": self.passages_embedded,
@@ -129,6 +133,69 @@ class BuildDocument:
 # Each passage with its document, in vector-row order: what the vector, table and keyword stages all read.
 IndexedPassages = list[tuple[Passage, DocumentMeta]]
 
+PROVENANCE = "provenance"  # a table in the build's passages.db: each document's source and when it was indexed
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a document of a build came from (None for the built-in records) and when this version was indexed."""
+
+    source: str | None
+    indexed_at: str
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def has_provenance(directory: Path) -> bool:
+    """False for a build written before sources were recorded."""
+    tables = store.PassageStore(directory).query("select name from sqlite_master where type = 'table'")
+    return any(r[0] == PROVENANCE for r in tables)
+
+
+def read_provenance(directory: Path) -> dict[str, Provenance]:
+    """Every document of a build with its source; for a build written before sources were recorded, the source
+    is the build's folder that holds the document's file, and the time is the build's."""
+    if has_provenance(directory):
+        rows = store.PassageStore(directory).query(f"select doc_id, source, indexed_at from {PROVENANCE}")
+        return {r[0]: Provenance(r[1], r[2]) for r in rows}
+    info = read_info(directory)
+    roots = [Path(s) for s in info.get("sources", [])]
+    found: dict[str, Provenance] = {}
+    for doc_id, path in store.PassageStore(directory).query("select doc_id, path from documents"):
+        owner = None if doc_id.startswith(RECORD_PREFIX) else next(
+            (str(r) for r in roots if Path(path) == r or Path(path).is_relative_to(r)), None
+        )
+        found[doc_id] = Provenance(owner, info.get("created", ""))
+    return found
+
+
+def write_provenance(
+    directory: Path,
+    documents: list[BuildDocument],
+    sources: dict[str, Source],
+    previous: PreviousBuild,
+    fresh: set[str],
+) -> None:
+    """`fresh` documents were parsed now; the others keep the time they were indexed. Sources come from this scan,
+    or from the previous build for a document kept without being read."""
+    now = _now()
+    rows = []
+    for d in documents:
+        doc_id = d.meta.doc_id
+        before = previous.provenance.get(doc_id)
+        if doc_id in sources:
+            source = sources[doc_id].origin or None
+        else:
+            source = before.source if before else None
+        indexed_at = now if doc_id in fresh or before is None else before.indexed_at
+        rows.append({"doc_id": doc_id, "source": source, "indexed_at": indexed_at})
+    db = sqlite_utils.Database(directory / store.DB_NAME)
+    with db.conn:
+        db.table(PROVENANCE).insert_all(rows, pk="doc_id")
+    db.close()
+
 
 @dataclass(eq=False)
 class PreviousBuild:
@@ -142,6 +209,7 @@ class PreviousBuild:
     hash_rows: dict[str, int] = field(default_factory=dict)  # content hash → vector row
     vectors: np.ndarray | None = None
     keyword_reusable: bool = False
+    provenance: dict[str, Provenance] = field(default_factory=dict)  # doc_id → source, indexed at
 
     @classmethod
     def load(cls, directory: Path | None, model: str, dimension: int) -> PreviousBuild:
@@ -151,6 +219,7 @@ class PreviousBuild:
         db = store.PassageStore(directory)
         keyword_reusable = info.get("keyword_schema") == keyword.SCHEMA_VERSION
         previous = cls(directory, db.fingerprints(), keyword_reusable=keyword_reusable)
+        previous.provenance = read_provenance(directory)
         if info["model"] == {"name": model, "dimension": dimension}:
             previous.hash_rows = db.hashes()
             previous.vectors = np.load(directory / VECTORS, mmap_mode="r")
@@ -161,6 +230,11 @@ class PreviousBuild:
     @property
     def reusable_vectors(self) -> bool:
         return self.vectors is not None
+
+    def for_full_build(self) -> PreviousBuild:
+        """Nothing is reused (every document re-read, every passage re-embedded), but what cannot be read now
+        still keeps its last good version, and removals are still checked against this build."""
+        return replace(self, hash_rows={}, vectors=None, keyword_reusable=False)
 
     def carry_forward(self, doc_ids: list[str]) -> list[BuildDocument]:
         """The documents `doc_ids` as this build stored them, so they need not be parsed again."""
@@ -182,6 +256,7 @@ class Plan:
     changed: list[str]
     removed: list[str]
     unchanged: list[str]
+    kept: list[str] = field(default_factory=list)  # in a file or folder that cannot be read now: carried forward
 
     @property
     def to_parse(self) -> list[str]:
@@ -197,8 +272,11 @@ class Plan:
         return replace(self, added=added, changed=changed)
 
 
-def plan_build(sources: dict[str, Source], previous: PreviousBuild) -> Plan:
-    """Compare fingerprints with the live build; a model change makes every known document changed."""
+def plan_build(sources: dict[str, Source], previous: PreviousBuild, unreadable: list[Unreadable] | None = None) -> Plan:
+    """Compare fingerprints with the live build; a model change makes every known document changed.
+
+    A known document that was not found because its file or folder cannot be read is kept, not removed.
+    """
     added: list[str] = []
     changed: list[str] = []
     unchanged: list[str] = []
@@ -210,7 +288,9 @@ def plan_build(sources: dict[str, Source], previous: PreviousBuild) -> Plan:
             unchanged.append(doc_id)
         else:
             changed.append(doc_id)
-    return Plan(added, changed, sorted(set(previous.fingerprints) - set(sources)), unchanged)
+    missing = sorted(set(previous.fingerprints) - set(sources))
+    kept = [d for d in missing if any(u.covers(d) for u in unreadable or ())]
+    return Plan(added, changed, [d for d in missing if d not in kept], unchanged, kept)
 
 
 @dataclass(frozen=True)
@@ -232,7 +312,7 @@ def parse_documents(plan: Plan, sources: dict[str, Source], previous: PreviousBu
         try:
             documents[doc_id] = source.parse()
         except CorpusError as exc:
-            skipped.append(Skipped(source.path, str(exc)))
+            skipped.append(Skipped(source.path, str(exc), doc_id))
             if doc_id in previous.fingerprints:
                 kept_previous.append(doc_id)
         tick(1)
@@ -241,7 +321,7 @@ def parse_documents(plan: Plan, sources: dict[str, Source], previous: PreviousBu
 
 def assemble(plan: Plan, parsed: Parsed, sources: dict[str, Source], previous: PreviousBuild) -> list[BuildDocument]:
     """Every document of the new build, carried forward or freshly parsed, in a stable order (by doc_id)."""
-    documents = previous.carry_forward(plan.unchanged + parsed.kept_previous)
+    documents = previous.carry_forward(plan.unchanged + plan.kept + parsed.kept_previous)
     for doc_id, document in parsed.documents.items():
         documents.append(BuildDocument(document.meta, sources[doc_id].fingerprint, document.passages))
     documents.sort(key=lambda d: d.meta.doc_id)
@@ -299,6 +379,7 @@ def build_info(
         "version": name,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "model": {"name": embedder.name, "dimension": embedder.dimension},
+        "encoder": encoder_record(embedder),  # which library wrote the new vectors (both give the same ones)
         "keyword_schema": keyword.SCHEMA_VERSION,
         "counts": {"documents": documents, "passages": passages},
         "sources": sources_label or [],
@@ -324,6 +405,17 @@ def _prune(root: Path, keep: int, protect: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def _up_to_date(summary: BuildSummary, live: Path, started: float) -> BuildSummary:
+    """The live build already holds exactly this: report it, write nothing."""
+    summary.version = live.name
+    db = store.PassageStore(live)
+    summary.documents = len(db.fingerprints())
+    summary.passages = db.count()
+    summary.seconds = time.monotonic() - started
+    log.info("index %s is up to date; nothing to build", live.name)
+    return summary
+
+
 def build_index(
     root: Path,
     scan: Scan,
@@ -333,37 +425,51 @@ def build_index(
     sources_label: list[str] | None = None,
     after_stage: Callable[[str], None] | None = None,
     full: bool = False,
+    max_removed_fraction: float = 0.2,
+    allow_removals: bool = False,
+    removed_on_purpose: frozenset[str] = frozenset(),
 ) -> BuildSummary:
     """Build a new version from `scan` and make it live; returns what changed.
 
-    `full` ignores the live build (re-parse and re-embed everything).
+    `full` re-parses and re-embeds everything (a document that cannot be read now still keeps its last good
+    version). Unless `allow_removals`, a build that would remove more than `max_removed_fraction` of the
+    documents, or all of a source's, raises RemovalRefused before anything is written; documents of the sources
+    in `removed_on_purpose` may leave. A source that failed to scan (invalid manifest) raises SourceFailed.
+    A run in which nothing changed writes no new build, so no-op runs never push rollback points out.
     `after_stage(name)` is a test seam: it is called after each stage so a test can
     kill the process mid-build and check that the live index survives.
     """
     started = time.monotonic()
     stage = after_stage or _no_stage
+    if scan.failures:
+        raise SourceFailed(
+            "\n".join(f"cannot index: {failure}" for failure in scan.failures)
+            + "\nNothing was indexed and the live index is unchanged; fix the manifest and run 'cws index' again."
+        )
     with build_lock(root):
         builds_dir(root).mkdir(parents=True, exist_ok=True)
-        previous = PreviousBuild.load(None if full else live_build(root), embedder.name, embedder.dimension)
+        previous = PreviousBuild.load(live_build(root), embedder.name, embedder.dimension)
+        if full:
+            previous = previous.for_full_build()
         sources = {s.doc_id: s for s in scan.sources}
-        plan = plan_build(sources, previous)
+        plan = plan_build(sources, previous, scan.unreadable)
+        if not allow_removals:
+            sources_of = {doc_id: p.source for doc_id, p in previous.provenance.items()}
+            check_removals(plan.removed, sources_of, scan.roots, set(removed_on_purpose), max_removed_fraction)
         summary = BuildSummary(
             version=None, previous=live_name(root), removed=plan.removed, unchanged=plan.unchanged,
-            skipped=list(scan.skipped),
+            skipped=list(scan.skipped), kept_previous=list(plan.kept), warnings=list(scan.warnings),
         )
         if previous.directory and previous.keyword_reusable and plan.nothing_changed:
-            summary.version = previous.directory.name
-            summary.documents = len(previous.fingerprints)
-            summary.passages = store.PassageStore(previous.directory).count()
-            summary.seconds = time.monotonic() - started
-            log.info("index %s is up to date; nothing to build", previous.directory.name)
-            return summary
+            return _up_to_date(summary, previous.directory, started)
 
         parsed = parse_documents(plan, sources, previous, progress)
         plan = plan.readable(parsed.documents)
         summary.added, summary.changed = plan.added, plan.changed
         summary.skipped += parsed.skipped
-        summary.kept_previous = parsed.kept_previous
+        summary.kept_previous += parsed.kept_previous
+        if previous.directory and previous.keyword_reusable and plan.nothing_changed:
+            return _up_to_date(summary, previous.directory, started)  # what could not be read is no change
         stage("parsed")
 
         name = new_build_name()
@@ -376,6 +482,7 @@ def build_index(
         summary.passages_embedded = vectors.embedded
         stage("embedded")
         write_tables(directory, documents, passages, vectors.hashes)
+        write_provenance(directory, documents, sources, previous, fresh=set(parsed.documents))
         stage("stored")
         write_keyword_index(directory, passages, progress)
         stage("keyword")

@@ -1,4 +1,4 @@
-"""Runs a build for the CLI, the nightly job and `cws ask` on a fresh data directory."""
+"""Runs a build of every indexed source for the CLI, the nightly job and `cws ask` on a fresh data directory."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from tqdm import tqdm
 from config.settings import Settings
 from corpus.ingest import scan
 from index.build import BuildSummary, build_index
-from index.embedding import Embedder, get_embedder
-from index.layout import live_build, read_info
+from index.embedding import Embedder, embedder_for
+from index.sources import SourceList, add_source, resolve_sources
 
 
 def tqdm_progress(label: str, total: int) -> Callable[[int], None]:
@@ -29,18 +29,6 @@ def tqdm_progress(label: str, total: int) -> Callable[[int], None]:
     return tick
 
 
-def corpus_dirs_for(settings: Settings, paths: Sequence[Path] = ()) -> list[Path]:
-    """Explicit paths win; else the configured folders; else the folders of the live build."""
-    if paths:
-        return [Path(p).expanduser().resolve() for p in paths]
-    if settings.corpus_dirs:
-        return list(settings.corpus_dirs)
-    live = live_build(settings.index_root)
-    if live is not None:
-        return [Path(p) for p in read_info(live).get("sources", []) if Path(p).is_dir()]
-    return []
-
-
 def run_build(
     settings: Settings,
     paths: Sequence[Path] = (),
@@ -48,19 +36,26 @@ def run_build(
     progress: Callable[[str, int], Callable[[int], None]] = tqdm_progress,
     after_stage: Callable[[str], None] | None = None,
     full: bool = False,
+    allow_removals: bool = False,
 ) -> BuildSummary:
-    folders = corpus_dirs_for(settings, paths)
-    m = settings.model
-    model = embedder or get_embedder(m.name, m.path, m.batch_size)
+    """Build from every indexed source (index.sources); `paths` are added to the sources first, as `cws index
+    PATH` does, never instead of them. Removals beyond `index.max_removed_fraction` need `allow_removals`."""
+    for path in paths:
+        add_source(settings, path, how="index")
+    sources = resolve_sources(settings)
+    model = embedder or embedder_for(settings)
     return build_index(
         settings.index_root,
-        scan(folders),
+        scan([s.path for s in sources]),
         model,
         keep_builds=settings.index.keep_builds,
         progress=progress,
-        sources_label=[str(f) for f in folders],
+        sources_label=[str(s.path) for s in sources],
         after_stage=after_stage,
         full=full,
+        max_removed_fraction=settings.index.max_removed_fraction,
+        allow_removals=allow_removals,
+        removed_on_purpose=SourceList(settings.data_dir).removed(),
     )
 
 
@@ -73,8 +68,16 @@ def format_summary(summary: BuildSummary) -> str:
         f"  passages: {summary.passages} in index, {summary.passages_embedded} embedded",
         f"  time: {summary.seconds:.1f}s",
     ]
+    kept = set(summary.kept_previous)
     for skipped in summary.skipped:
-        lines.append(f"  skipped {skipped.path}: {skipped.reason}")
+        if skipped.doc_id in kept:
+            lines.append(f"  kept the last good version of {skipped.path}: {skipped.reason}")
+            kept.discard(skipped.doc_id)
+        else:
+            lines.append(f"  skipped {skipped.path}: {skipped.reason}")
     for doc_id in summary.kept_previous:
-        lines.append(f"  kept the previously indexed version of {doc_id}")
+        if doc_id in kept:
+            lines.append(f"  kept the last good version of {doc_id} (its folder cannot be read)")
+    for warning in summary.warnings:
+        lines.append(f"  warning: {warning}")
     return "\n".join(lines)

@@ -10,6 +10,7 @@ import time
 import traceback
 from datetime import datetime, timedelta
 
+from config.errors import CwsError
 from jobs import runtime
 from jobs.atr_nudges import missing_note, nudge_delegates
 from jobs.deadlines import upcoming
@@ -77,7 +78,11 @@ def reindex(at: datetime | None = None) -> str:
         summary = run_build(rt.settings, progress=lambda _l, _t: (lambda _n: None))
     except Exception as exc:  # noqa: BLE001 - the job's boundary: the old index keeps serving; say why
         log.exception("nightly reindex failed; the previous index keeps serving")
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        # A refused removal or a broken manifest is for the maintainers to act on: its message, as written.
+        if isinstance(exc, CwsError):
+            detail = str(exc)
+        else:
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         if channel:
             _post_quietly(channel, f":x: Reindex failed after {time.monotonic() - started:.0f}s; the previous index keeps serving.\n```{detail[:2500]}```")
         return f"reindex: failed: {detail}"

@@ -285,10 +285,10 @@ def test_ordinal_word_round_trips(n: int, word: str) -> None:
 
 def _sample(prefix: str) -> Entities:
     if not SAMPLE_CORPUS.is_dir():
-        pytest.skip("sample corpus not available")
+        pytest.fail("sample corpus not available")
     files = sorted(SAMPLE_CORPUS.glob(f"{prefix}_*.txt"))
     if not files:
-        pytest.skip(f"sample file {prefix}_* not available")
+        pytest.fail(f"sample file {prefix}_* not available")
     return extract_entities(files[0].read_text(encoding="utf-8"))
 
 
@@ -327,7 +327,7 @@ def test_sample_004_task_58_history() -> None:
 
 def test_sample_corpus_has_no_stray_sessions() -> None:
     if not SAMPLE_CORPUS.is_dir():
-        pytest.skip("sample corpus not available")
+        pytest.fail("sample corpus not available")
     for path in SAMPLE_CORPUS.glob("*.txt"):
         for session in extract_entities(path.read_text(encoding="utf-8")).sessions:
             assert 1 <= int(session.split("/")[1].removesuffix("BIS")) <= 13, (path.name, session)

@@ -11,17 +11,16 @@ from corpus.loaders.markdown import parse_markdown
 from corpus.loaders.normalize import clean_line, looks_like_heading, marker_block
 from corpus.loaders.text import parse_text, uses_tab_convention
 from corpus.model import Block
-
-SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from tests.conftest import SHARED_CORPUS
 
 
 def sample(prefix: str) -> Path:
-    """The shared sample file starting with `prefix`, or skip the test."""
+    """The shared sample file starting with `prefix`; the test fails without it."""
     if not SHARED_CORPUS.is_dir():
-        pytest.skip(f"shared sample corpus not found at {SHARED_CORPUS}")
+        pytest.fail(f"shared sample corpus not found at {SHARED_CORPUS}")
     matches = sorted(SHARED_CORPUS.glob(f"{prefix}_*.txt"))
     if not matches:
-        pytest.skip(f"sample {prefix}_*.txt not found in {SHARED_CORPUS}")
+        pytest.fail(f"sample {prefix}_*.txt not found in {SHARED_CORPUS}")
     return matches[0]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.ingest import Skipped, scan_folder
+from corpus.ingest import scan
 from corpus.manifest import MANIFEST_NAME, ManifestEntry, ManifestError, read_manifest
 
 
@@ -91,11 +91,19 @@ def test_wrong_envelope(tmp_path: Path) -> None:
         read_manifest(tmp_path)
 
 
-def test_invalid_manifest_is_reported_and_skipped(tmp_path: Path) -> None:
-    """A broken manifest does not stop indexing: the folder's files are indexed without it."""
+def test_invalid_manifest_fails_its_folder(tmp_path: Path) -> None:
+    """A broken manifest fails the folder (nothing of it is scanned) instead of indexing it without its metadata."""
     _write(tmp_path, "  - file: a.txt\n    colour: red\n")
     (tmp_path / "a.txt").write_text("Some text.\n", encoding="utf-8")
-    skipped: list[Skipped] = []
-    sources = scan_folder(tmp_path, skipped)
-    assert [Path(s.path).name for s in sources] == ["a.txt"]
-    assert len(skipped) == 1 and "documents[0] (file 'a.txt'): unknown field 'colour'" in skipped[0].reason
+    found = scan([tmp_path], include_records=False)
+    assert found.sources == []
+    assert len(found.failures) == 1 and "documents[0] (file 'a.txt'): unknown field 'colour'" in found.failures[0]
+    assert [r.state for r in found.roots] == ["failed"]
+
+
+def test_entries_for_missing_files_are_reported(tmp_path: Path) -> None:
+    _write(tmp_path, "  - file: a.txt\n  - file: gone.txt\n")
+    (tmp_path / "a.txt").write_text("Some text.\n", encoding="utf-8")
+    found = scan([tmp_path], include_records=False)
+    assert [Path(s.path).name for s in found.sources] == ["a.txt"]
+    assert found.warnings == [f"{tmp_path / MANIFEST_NAME}: the entry for 'gone.txt' names a file that does not exist"]

@@ -36,7 +36,7 @@ def _squash(text: str) -> str:
 @pytest.fixture(scope="module")
 def sample_text() -> str:
     if not SAMPLE_CORPUS.is_dir():
-        pytest.skip("sample corpus not available")
+        pytest.fail("sample corpus not available")
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLE_CORPUS.glob("*.txt")))
 
 

@@ -10,20 +10,26 @@ import click
 from cws.context import Context, user_errors
 
 @click.command("index")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--full", is_flag=True, help="Re-read and re-embed everything instead of only what changed.")
+@click.option("--allow-removals", is_flag=True,
+              help="Let this build remove more than index.max_removed_fraction of the documents, "
+                   "or every document of a missing or empty source.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
-def index_command(obj: Context, paths: tuple[Path, ...], full: bool, as_json: bool) -> None:
-    """Index the documents in PATHS (default: the configured corpus_dirs).
+def index_command(obj: Context, paths: tuple[Path, ...], full: bool, allow_removals: bool, as_json: bool) -> None:
+    """Index every source, after adding PATHS (folders or single documents) to them.
 
-    Only changed documents are read and only changed passages embedded; the new
-    index goes live only after it has been validated, and the previous one is kept.
+    The sources are CWS_CORPUS_DIRS or corpus_dirs plus those added with 'cws sources add'
+    or 'cws index PATH' ('cws sources list'). Only changed documents are read and only
+    changed passages embedded; the new index goes live only after it has been validated,
+    and the previous one is kept. A build that would remove many documents is refused
+    unless --allow-removals is given.
     """
     from index.runner import format_summary, run_build
 
     with user_errors():
-        summary = run_build(obj.settings, paths, full=full)
+        summary = run_build(obj.settings, paths, full=full, allow_removals=allow_removals)
     click.echo(json.dumps(summary.as_dict(), indent=2) if as_json else format_summary(summary))
 
 
