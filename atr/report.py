@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from dataclasses import dataclass
 
 from atr.offices import office_name
@@ -50,33 +51,54 @@ def coverage(submissions: list[StoredSubmission], year: int, expected: tuple[str
     return Coverage(year, offices, expected)
 
 
+# A cell starting with one of these is run as a formula by spreadsheets (OWASP, "CSV Injection"); the
+# full-width forms are read as formulas by some East Asian spreadsheet settings.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+EXPORT_FIELDS = ["office", "office_name", "type", "type_label", "year", "url", "note", "submitted_at"]
+
+
+def printable(text: str) -> str:
+    """`text` without control characters or invisible formatting (keeping the joiners some scripts need):
+    what is stored was cleaned on input, but rows written before that are cleaned here on their way out."""
+    return "".join(ch for ch in text if ch in "\u200c\u200d" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: one that would start a formula gets a leading single quote."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_LEADS) else value
+
+
 def export_rows(submissions: list[StoredSubmission]) -> list[dict]:
     """One row per current link, ordered by office then type, as the ATR wiki's year page lists them."""
     order = {t: i for i, t in enumerate(TYPES)}
     rows = sorted(submissions, key=lambda s: (s.office, order.get(s.ip_type, 9), s.year))
     return [
         {
-            "office": s.office,
-            "office_name": office_name(s.office),
-            "type": s.ip_type,
-            "type_label": TYPE_LABELS[s.ip_type],
-            "year": s.year,
-            "url": s.url,
-            "note": s.note,
-            "submitted_at": s.submitted_at,
+            key: printable(value) if isinstance(value, str) else value
+            for key, value in {
+                "office": s.office,
+                "office_name": office_name(s.office),
+                "type": s.ip_type,
+                "type_label": TYPE_LABELS[s.ip_type],
+                "year": s.year,
+                "url": s.url,
+                "note": s.note,
+                "submitted_at": s.submitted_at,
+            }.items()
         }
         for s in rows
     ]
 
 
 def export(submissions: list[StoredSubmission], fmt: str) -> str:
+    """JSON, or CSV whose cells a spreadsheet cannot run as formulas; neither carries control characters."""
     rows = export_rows(submissions)
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["office", "office_name", "type", "type_label", "year", "url", "note", "submitted_at"])
+        writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: spreadsheet_cell(value) for key, value in row.items()} for row in rows)
         return out.getvalue()
     raise ValueError(f"unknown export format {fmt!r} (csv or json)")
