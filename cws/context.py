@@ -44,12 +44,13 @@ class Context:
 def open_engine(obj: Context, build_if_missing: bool = True) -> AnswerEngine:
     """The answer engine (with live ATR submissions), building the index first if there is none."""
     from cws.assistant import make_engine
-    from index.runner import format_summary, run_build
 
     engine = make_engine(obj.settings)
     if build_if_missing:
         reason = "No index yet" if not engine.live.exists() else "The index was built by an older version" if engine.live.outdated() else None
         if reason:
+            from index.runner import format_summary, run_build  # the document loaders: 0.3 s a question does not need
+
             click.echo(f"{reason}: building it first.", err=True)
             summary = run_build(obj.settings, embedder=engine.embedder)
             click.echo(format_summary(summary), err=True)

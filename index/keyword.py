@@ -18,14 +18,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import bm25s
 import numpy as np
 from whoosh.spelling import ListCorrector
 
 from corpus.entities import id_tokens
 from corpus.model import DocumentMeta, Passage
 from index.analysis import pair_tokens, pairs_of, stems_of, words_of, stem
+
+if TYPE_CHECKING:  # bm25s brings scipy.sparse (0.2 s): imported where an index is written or loaded, not by `cws status`
+    import bm25s
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
@@ -78,6 +81,8 @@ def write_index(directory: Path, terms: Iterable[PassageTerms], tick: Callable[[
         spelling.update(item.words)
         count += 1
         tick(1)
+    import bm25s
+
     for name, corpus in fields.items():
         if any(corpus):  # bm25s cannot index a field no passage has a token in
             retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B)
@@ -147,6 +152,8 @@ class KeywordIndex:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        import bm25s
+
         self.passage_count = int(json.loads((directory / COUNT_FILE).read_text(encoding="utf-8"))["passages"])
         self.fields: dict[str, bm25s.BM25] = {
             name: bm25s.BM25.load(str(directory / name), show_progress=False)

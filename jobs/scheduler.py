@@ -12,11 +12,9 @@ import fcntl
 import logging
 from datetime import timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobExecutionEvent
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from config.cron import cron_trigger
@@ -24,6 +22,9 @@ from config.cron import cron_trigger
 from config.settings import Settings
 from jobs import runtime
 from jobs.tasks import JOBS
+
+if TYPE_CHECKING:  # the scheduler and its SQLAlchemy store (0.3 s to import) only when jobs start, not for `cws jobs list`
+    from apscheduler.schedulers.background import BackgroundScheduler
 
 log = logging.getLogger(__name__)
 LOCK_NAME = "scheduler.lock"
@@ -65,6 +66,9 @@ class SchedulerLock:
 
 
 def build_scheduler(settings: Settings) -> BackgroundScheduler:
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
     grace = int(timedelta(hours=settings.jobs.grace_hours).total_seconds()) or 1
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return BackgroundScheduler(
