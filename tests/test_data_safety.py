@@ -54,7 +54,7 @@ def indexed(tmp_path, corpus_copy, memo_embedder):  # type: ignore[no-untyped-de
 @pytest.fixture()
 def cli_env(indexed, monkeypatch, memo_embedder):  # type: ignore[no-untyped-def]
     """`cws` through CliRunner on the same data directory, with the remembering model."""
-    monkeypatch.setattr("index.runner.get_embedder", lambda *_a, **_k: memo_embedder)
+    monkeypatch.setattr("index.runner.embedder_for", lambda *_a, **_k: memo_embedder)
     settings, _ = indexed
     return {"CWS_CONFIG": str(settings.config_path)}
 

@@ -60,7 +60,7 @@ def config_for(tmp_path: Path, corpus_dirs: list[Path] | None = None) -> Path:
 @pytest.fixture()
 def cws(tmp_path, monkeypatch, memo_embedder):  # type: ignore[no-untyped-def]
     """Run `cws` with a configuration of its own (and any extra environment), the remembering model."""
-    monkeypatch.setattr("index.runner.get_embedder", lambda *_a, **_k: memo_embedder)
+    monkeypatch.setattr("index.runner.embedder_for", lambda *_a, **_k: memo_embedder)
     config = config_for(tmp_path)
 
     def run(*args: str, env: dict[str, str] | None = None, code: int = 0):  # type: ignore[no-untyped-def]
