@@ -12,7 +12,7 @@ import re
 
 from atr.offices import normalize_office, office_name
 from atr.report import TYPE_LABELS, TYPES
-from atr.store import AtrStore
+from atr.store import AtrStore, StoredSubmission
 from atr.errors import InvalidSubmission
 from answering.engine import Answer, Source
 
@@ -40,52 +40,84 @@ def _office(question: str) -> str | None:
         return None
 
 
-class SubmissionAnswers:
-    """An answer provider for `AnswerEngine`: returns None when the question is not for it."""
+def _asks_who_submitted(question: str) -> bool:
+    """Whether the question asks who has (or has not) submitted ATRs."""
+    return bool(_ABOUT_ATRS.search(question) and _ABOUT_SUBMITTING.search(question) and _WHO.search(question))
+
+
+def _one_year(question: str) -> int | None:
+    """The reporting year asked about, if the question names exactly one."""
+    years = [int(y) for y in _YEAR.findall(question)]
+    return years[0] if len(years) == 1 else None
+
+
+def _labels(types: list[str]) -> str:
+    return ", ".join(TYPE_LABELS[t] for t in types)
+
+
+def _office_status(office: str, year: int, types: list[str], by_type: dict[str, list[str]]) -> str:
+    """What one office has submitted for `year`, and which of the asked types are still missing."""
+    done = [t for t in types if office in by_type[t]]
+    missing = [t for t in types if office not in by_type[t]]
+    subject = f"{office} ({office_name(office)})"
+    if not done:
+        return f"{subject} has not submitted an ATR on {year} activities ({_labels(missing)})."
+    status = f"{subject} has submitted ATRs on {year} activities for: {_labels(done)}."
+    return status + (f" Not yet: {_labels(missing)}." if missing else "")
+
+
+def _offices_by_type(year: int, types: list[str], by_type: dict[str, list[str]]) -> str:
+    """Every office that submitted for `year`, listed under each asked type."""
+    parts = [f"{TYPE_LABELS[t]} ({len(by_type[t])}): {', '.join(by_type[t]) or 'none yet'}" for t in types]
+    return f"ATRs on {year} activities were submitted by " + "; ".join(parts) + "."
+
+
+def _counts_only(year: int, types: list[str], by_type: dict[str, list[str]]) -> str:
+    """The short form when the lists would be too long: how many offices per type."""
+    counts = ", ".join(f"{TYPE_LABELS[t]}: {len(by_type[t])} offices" for t in types)
+    return f"ATRs on {year} activities so far — {counts}. The sources list each office's link."
+
+
+def _source(s: StoredSubmission) -> Source:
+    """A submission cited as a source: its link is the evidence."""
+    return Source(
+        doc_id=f"atr:{s.office}:{s.ip_type}:{s.year}",
+        title=f"ATR/{s.ip_type} of {office_name(s.office)} on {s.year} activities",
+        symbol=None,
+        paragraph="",
+        citation=f"ATR submissions, {s.office} {s.ip_type} {s.year}",
+        text=f"{s.office} submitted its {TYPE_LABELS[s.ip_type]} ATR on {s.year} activities: {s.url}",
+        snippet=s.url,
+        score=1.0,
+        url=s.url,
+    )
+
+
+class AtrSubmissionFacts:
+    """An answer provider for `AnswerEngine`: which offices submitted ATRs, read from the ATR database.
+
+    Returns None when the question is not for it, so document search answers it instead.
+    """
 
     def __init__(self, store: AtrStore) -> None:
         self.store = store
 
     def __call__(self, question: str) -> Answer | None:
-        if not (_ABOUT_ATRS.search(question) and _ABOUT_SUBMITTING.search(question) and _WHO.search(question)):
+        if not _asks_who_submitted(question):
             return None
-        if re.search(r"\bhow many\b", question, re.I) and not _office(question):
+        office = _office(question)
+        if re.search(r"\bhow many\b", question, re.I) and not office:
             return None  # counts are reported in CWS documents; leave them to document search
-        years = [int(y) for y in _YEAR.findall(question)]
-        if len(years) != 1:
+        year = _one_year(question)
+        if year is None:
             return None
-        year = years[0]
         submissions = self.store.current(year)
         if not submissions:
             return None
         types = _types(question)
-        office = _office(question)
         by_type = {t: sorted(s.office for s in submissions if s.ip_type == t) for t in types}
-        if office:
-            done = [TYPE_LABELS[t] for t in types if office in by_type[t]]
-            missing = [TYPE_LABELS[t] for t in types if office not in by_type[t]]
-            text = f"{office} ({office_name(office)}) " + (
-                f"has submitted ATRs on {year} activities for: {', '.join(done)}." if done else f"has not submitted an ATR on {year} activities"
-            ) + (f" Not yet: {', '.join(missing)}." if done and missing else "" if done else f" ({', '.join(missing)}).")
-        else:
-            parts = [f"{TYPE_LABELS[t]} ({len(by_type[t])}): {', '.join(by_type[t]) or 'none yet'}" for t in types]
-            text = f"ATRs on {year} activities were submitted by " + "; ".join(parts) + "."
+        text = _office_status(office, year, types, by_type) if office else _offices_by_type(year, types, by_type)
         if len(text) > MAX_CHARS:
-            counts = ", ".join(f"{TYPE_LABELS[t]}: {len(by_type[t])} offices" for t in types)
-            text = f"ATRs on {year} activities so far — {counts}. The sources list each office's link."
+            text = _counts_only(year, types, by_type)
         rows = [s for s in submissions if s.ip_type in types and (office is None or s.office == office)]
-        sources = [
-            Source(
-                doc_id=f"atr:{s.office}:{s.ip_type}:{s.year}",
-                title=f"ATR/{s.ip_type} of {office_name(s.office)} on {s.year} activities",
-                symbol=None,
-                paragraph="",
-                citation=f"ATR submissions, {s.office} {s.ip_type} {s.year}",
-                text=f"{s.office} submitted its {TYPE_LABELS[s.ip_type]} ATR on {s.year} activities: {s.url}",
-                snippet=s.url,
-                score=1.0,
-                url=s.url,
-            )
-            for s in rows
-        ]
-        return Answer(question, text, True, sources)
+        return Answer(question, text, True, [_source(s) for s in rows])

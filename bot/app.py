@@ -9,13 +9,13 @@ from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
-from bot.answers import Answerer
 from bot.atr_access import AtrAccess, attach_atr
 from bot.dedupe import EventDedupe
 from bot.feedback import FeedbackStore
 from bot.listeners import register_listeners
 from bot.middleware import attach, skip_redelivered
 from bot.pending import PendingQuestions
+from bot.responder import SlackResponder
 from config.slack import SlackSecrets, web_client
 from bot.threads import ThreadContext
 from config.settings import Settings
@@ -46,12 +46,12 @@ def create_app(
         listener_executor=ThreadPoolExecutor(max_workers=threads, thread_name_prefix="cws-listener"),
         name="cws-assistant",
     )
-    answerer = Answerer(
+    responder = SlackResponder(
         engine, settings, FeedbackStore(settings.data_dir), ThreadContext(settings.data_dir), PendingQuestions(settings.data_dir)
     )
-    answerer.resume(app.client)  # questions a crashed or stopped process acknowledged but never answered
+    responder.resume(app.client)  # questions a crashed or stopped process acknowledged but never answered
     app.use(skip_redelivered(EventDedupe(settings.data_dir)))
-    app.use(attach(answerer))
+    app.use(attach(responder))
     app.use(attach_atr(AtrAccess(settings)))  # /atr, the App Home tab and /cws deadlines
     register_listeners(app)
     return app

@@ -2,27 +2,27 @@
 
 `AtrAccess` holds the ATR store, the access policy (read from `atr:` once, when the app
 is created), the user-group cache, the configured clock (`jobs.timezone`) and a small
-pool for work that must not hold up Slack's acknowledgement. `guarded` is the one error
-boundary of that work: a failure is logged with its traceback and the user is told.
+`BackgroundWork` pool for work that must not hold up Slack's acknowledgement; a failure
+there is logged with its traceback and the user is told.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 
 from atr.permissions import AccessPolicy
 from atr.report import TYPES, Coverage, coverage
 from atr.store import AtrStore
 from atr.validation import Submission, field_errors, normalize_year, validate
+from bot.background import BackgroundWork
 from bot.usergroups import UserGroups
 from config.settings import Settings
 from jobs.atr_nudges import expected_offices
@@ -34,7 +34,6 @@ SORRY = (
     "Sorry, something went wrong with that request. It has been logged for the maintainers; please try again later. "
     "A link is stored only when you see a confirmation (`/atr list OFFICE` shows what is stored)."
 )
-Tell = Callable[[str], object]
 
 
 def policy_from(settings: Settings) -> AccessPolicy:
@@ -69,7 +68,7 @@ class AtrAccess:
         self.store = AtrStore(settings.data_dir)
         self.policy = policy_from(settings)
         self.groups = UserGroups(self.policy.group_ids)
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cws-atr")
+        self.background = BackgroundWork("cws-atr", workers, SORRY, "ATR request failed")
 
     # --- time: "this year" is the configured zone's ---------------------------------------
 
@@ -137,25 +136,9 @@ class AtrAccess:
             return None
         return upcoming(load_deadlines(path), self.today(), days)
 
-    # --- background work and its error boundary -------------------------------------------
-
-    def later(self, work: Callable[[], object], tell: Tell) -> Future:
-        """Run `work` after the acknowledgement; `tell` reaches the user if it fails."""
-        return self.pool.submit(self.guarded, work, tell)
-
-    def guarded(self, work: Callable[[], object], tell: Tell) -> None:
-        try:
-            work()
-        except Exception:  # the one boundary of ATR work: log with the traceback, tell the user
-            log.exception("ATR request failed")
-            try:
-                tell(SORRY)
-            except (SlackClientError, OSError):
-                log.exception("could not tell the user that the ATR request failed")
-
 
 def attach_atr(access: AtrAccess) -> Callable[..., None]:
-    """Listeners find `AtrAccess` in the context, as they find the `Answerer`."""
+    """Listeners find `AtrAccess` in the context, as they find the `SlackResponder`."""
 
     def attach_atr_access(context: BoltContext, next: Callable[[], None]) -> None:
         context["atr"] = access

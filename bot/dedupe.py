@@ -5,6 +5,12 @@ Slack redelivers an event it thinks we missed (`X-Slack-Retry-Num`, or a Socket 
 memory so a redelivery that arrives after a restart is still recognised. Slack's last
 retry comes within minutes, so a day of ids is plenty; older rows are pruned and the
 table is capped, which keeps it small for good.
+
+Every event is checked here before Slack gets its acknowledgement. Each check opens and
+closes its own connection; were that close the database's last, SQLite would copy the
+WAL into the database file and remove it (more disk syncs) on every event, doubling the
+check's cost. So the store also holds one idle connection for its life, which keeps the
+WAL in place for every per-operation connection of the process.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from pathlib import Path
 
 from sqlite_utils import Migrations
 
-from bot.storage import BotDatabase
+from config.database import PerOperationStore, open_database
 
 TABLE = "slack_seen_events"
 MIGRATIONS = Migrations("slack_events")
@@ -27,18 +33,20 @@ def m001_seen_events(db) -> None:  # type: ignore[no-untyped-def]
     db[TABLE].create_index(["seen_at"])
 
 
-class EventDedupe:
+class EventDedupe(PerOperationStore):
+    migrations = MIGRATIONS
+
     def __init__(self, data_dir: Path, keep_seconds: float = 86_400, max_rows: int = 10_000) -> None:
-        self.store = BotDatabase(data_dir, MIGRATIONS)
+        super().__init__(data_dir)
+        self._keeps_wal_open = open_database(data_dir)  # never used: only open, so no operation's close is the last
         self.keep_seconds = keep_seconds
         self.max_rows = max_rows
         self._inserts = itertools.count(1)
 
     def first_time(self, event_id: str) -> bool:
         """Record `event_id`; True only for the first delivery (atomic across threads and processes)."""
-        db = self.store.db
         now = time.time()
-        with db.conn:
+        with self._db() as db, db.conn:
             inserted = db.execute(
                 "INSERT OR IGNORE INTO slack_seen_events (event_id, seen_at) VALUES (?, ?)", [event_id, now]
             ).rowcount == 1
@@ -53,4 +61,5 @@ class EventDedupe:
         return inserted
 
     def count(self) -> int:
-        return self.store.db[TABLE].count
+        with self._db() as db:
+            return db[TABLE].count

@@ -14,12 +14,11 @@ import json
 import uuid
 from dataclasses import asdict
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlite_utils import Migrations
 
-from bot.storage import BotDatabase
 from answering.engine import Answer, Source
+from config.database import PerOperationStore
 
 MIGRATIONS = Migrations("feedback")
 EXPORT_FIELDS = ["voted_at", "user_id", "vote", "question", "answer", "sources", "answer_id", "channel"]
@@ -44,23 +43,24 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class FeedbackStore:
-    def __init__(self, data_dir: Path) -> None:
-        self.store = BotDatabase(data_dir, MIGRATIONS)
+class FeedbackStore(PerOperationStore):
+    migrations = MIGRATIONS
 
     def record_answer(self, answer: Answer, channel: str | None, user_id: str | None, max_sources: int) -> str:
         """Store an answer about to be posted; returns the id its buttons will carry."""
         answer_id = uuid.uuid4().hex
         sources = [asdict(s) for s in answer.sources[:max_sources]]
-        self.store.db.table("slack_answers").insert({
-            "answer_id": answer_id, "question": answer.question, "answer": answer.text,
-            "found": int(answer.found), "sources": json.dumps(sources, ensure_ascii=False),
-            "index_version": answer.index_version, "channel": channel, "user_id": user_id, "asked_at": _now(),
-        })
+        with self._db() as db:
+            db.table("slack_answers").insert({
+                "answer_id": answer_id, "question": answer.question, "answer": answer.text,
+                "found": int(answer.found), "sources": json.dumps(sources, ensure_ascii=False),
+                "index_version": answer.index_version, "channel": channel, "user_id": user_id, "asked_at": _now(),
+            })
         return answer_id
 
     def load_answer(self, answer_id: str) -> Answer | None:
-        rows = list(self.store.db["slack_answers"].rows_where("answer_id = ?", [answer_id]))
+        with self._db() as db:
+            rows = list(db["slack_answers"].rows_where("answer_id = ?", [answer_id]))
         if not rows:
             return None
         row = rows[0]
@@ -69,14 +69,15 @@ class FeedbackStore:
 
     def vote(self, answer_id: str, user_id: str, vote: str) -> bool:
         """Record `vote` ("up" or "down"); False when the answer is unknown."""
-        rows = list(self.store.db["slack_answers"].rows_where("answer_id = ?", [answer_id]))
-        if not rows or vote not in {"up", "down"}:
-            return False
-        row = rows[0]
-        self.store.db.table("feedback").upsert({
-            "answer_id": answer_id, "user_id": user_id, "vote": vote, "question": row["question"],
-            "answer": row["answer"], "sources": row["sources"], "voted_at": _now(),
-        }, pk=("answer_id", "user_id"))
+        with self._db() as db:
+            rows = list(db["slack_answers"].rows_where("answer_id = ?", [answer_id]))
+            if not rows or vote not in {"up", "down"}:
+                return False
+            row = rows[0]
+            db.table("feedback").upsert({
+                "answer_id": answer_id, "user_id": user_id, "vote": vote, "question": row["question"],
+                "answer": row["answer"], "sources": row["sources"], "voted_at": _now(),
+            }, pk=("answer_id", "user_id"))
         return True
 
     def rows(self) -> list[dict]:
@@ -85,8 +86,10 @@ class FeedbackStore:
             "SELECT f.voted_at, f.user_id, f.vote, f.question, f.answer, f.sources, f.answer_id, a.channel "
             "FROM feedback f LEFT JOIN slack_answers a ON a.answer_id = f.answer_id ORDER BY f.voted_at, f.rowid"
         )
+        with self._db() as db:
+            found = db.execute(query).fetchall()
         out = []
-        for values in self.store.db.execute(query).fetchall():
+        for values in found:
             row = dict(zip(EXPORT_FIELDS, values, strict=True))
             row["sources"] = [
                 {"citation": s["citation"], "title": s["title"], "url": s["url"]} for s in json.loads(row["sources"])

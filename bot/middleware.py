@@ -1,4 +1,4 @@
-"""Global middleware: answer a redelivered event once, and hand listeners the `Answerer`."""
+"""Global middleware: answer a redelivered event once, and hand listeners the `SlackResponder`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
 
-from bot.answers import Answerer
 from bot.dedupe import EventDedupe
+from bot.responder import SlackResponder
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +31,11 @@ def skip_redelivered(dedupe: EventDedupe) -> Callable[..., BoltResponse | None]:
     return skip_redelivered_events
 
 
-def attach(answerer: Answerer) -> Callable[..., None]:
-    """Listener modules stay importable without an app: they find the `Answerer` in the context."""
+def attach(responder: SlackResponder) -> Callable[..., None]:
+    """Listener modules stay importable without an app: they find the `SlackResponder` in the context."""
 
-    def attach_answerer(context: BoltContext, next: Callable[[], None]) -> None:
-        context["answerer"] = answerer
+    def attach_responder(context: BoltContext, next: Callable[[], None]) -> None:
+        context["responder"] = responder
         next()
 
-    return attach_answerer
+    return attach_responder

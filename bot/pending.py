@@ -17,8 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Migrations
 
-from bot.storage import BotDatabase
-from config.database import utc_now
+from config.database import PerOperationStore, utc_now
 
 MIGRATIONS = Migrations("slack_pending")
 MAX_ATTEMPTS = 3
@@ -58,29 +57,31 @@ class Pending:
     attempts: int
 
 
-class PendingQuestions:
+class PendingQuestions(PerOperationStore):
+    migrations = MIGRATIONS
+
     def __init__(self, data_dir: Path) -> None:
-        self.store = BotDatabase(data_dir, MIGRATIONS)
+        super().__init__(data_dir)
         self.owner = this_process()
 
     def add(self, question: object, reply: dict) -> str:
         """Record a question before it is worked on; returns its id."""
         pending_id = uuid.uuid4().hex
-        self.store.db.table("slack_pending").insert({
-            "id": pending_id, "question": json.dumps(asdict(question)), "reply": json.dumps(reply),  # type: ignore[call-overload]
-            "owner": self.owner, "attempts": 1, "received_at": utc_now(),
-        })
+        with self._db() as db:
+            db.table("slack_pending").insert({
+                "id": pending_id, "question": json.dumps(asdict(question)), "reply": json.dumps(reply),  # type: ignore[call-overload]
+                "owner": self.owner, "attempts": 1, "received_at": utc_now(),
+            })
         return pending_id
 
     def done(self, pending_id: str) -> None:
-        self.store.db.execute("DELETE FROM slack_pending WHERE id = ?", [pending_id])
-        self.store.db.conn.commit()
+        with self._db() as db, db.conn:
+            db.execute("DELETE FROM slack_pending WHERE id = ?", [pending_id])
 
     def take_orphans(self) -> list[Pending]:
         """Claim the questions of processes that died; each claim counts as an attempt."""
-        db = self.store.db
         taken: list[Pending] = []
-        with db.conn:
+        with self._db() as db, db.conn:
             db.execute("BEGIN IMMEDIATE")  # two bots starting together do not both take a question
             for row in db.execute("SELECT id, question, reply, owner, attempts FROM slack_pending").fetchall():
                 pending_id, question, reply, owner, attempts = row

@@ -9,11 +9,10 @@ bot needs no `channels:history` scope and still knows the thread after a restart
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from sqlite_utils import Migrations
 
-from bot.storage import BotDatabase
+from config.database import PerOperationStore
 from corpus.entities import extract_entities
 
 MIGRATIONS = Migrations("slack_threads")
@@ -41,15 +40,13 @@ def with_context(first_question: str | None, follow_up: str) -> str | None:
     return f"{first_question} {follow_up}"
 
 
-class ThreadContext:
-    def __init__(self, data_dir: Path) -> None:
-        self.store = BotDatabase(data_dir, MIGRATIONS)
+class ThreadContext(PerOperationStore):
+    migrations = MIGRATIONS
 
     def remember(self, channel: str, thread_ts: str, question: str) -> None:
         """Keep the thread's first question; later ones do not replace it."""
-        db = self.store.db
         now = time.time()
-        with db.conn:
+        with self._db() as db, db.conn:
             db.execute(
                 "INSERT OR IGNORE INTO slack_threads (channel, thread_ts, question, created_at) VALUES (?, ?, ?, ?)",
                 [channel, thread_ts, question, now],
@@ -57,7 +54,8 @@ class ThreadContext:
             db.execute("DELETE FROM slack_threads WHERE created_at < ?", [now - KEEP_SECONDS])
 
     def first_question(self, channel: str, thread_ts: str) -> str | None:
-        rows = self.store.db.execute(
-            "SELECT question FROM slack_threads WHERE channel = ? AND thread_ts = ?", [channel, thread_ts]
-        ).fetchall()
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT question FROM slack_threads WHERE channel = ? AND thread_ts = ?", [channel, thread_ts]
+            ).fetchall()
         return rows[0][0] if rows else None

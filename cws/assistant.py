@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atr.answers import SubmissionAnswers
+from atr.answers import AtrSubmissionFacts
 from atr.store import AtrStore
 from config.settings import Settings
 from answering.engine import AnswerEngine
@@ -11,4 +11,4 @@ from index.embedding import Embedder
 
 def make_engine(settings: Settings, embedder: Embedder | None = None) -> AnswerEngine:
     """The engine every front end uses: documents and records, plus live ATR submissions."""
-    return AnswerEngine(settings, embedder, providers=[SubmissionAnswers(AtrStore(settings.data_dir))])
+    return AnswerEngine(settings, embedder, providers=[AtrSubmissionFacts(AtrStore(settings.data_dir))])

@@ -130,3 +130,13 @@ def corpus_copy(tmp_path, shared_corpus) -> Path:
         path.chmod(0o644)
     target.chmod(0o755)
     return target
+
+
+@pytest.fixture()
+def fake_slack():
+    """The fake Slack Web API on 127.0.0.1 (tests/slack/fake_slack.py), for the bot's and the jobs' tests."""
+    from tests.slack.fake_slack import FakeSlack
+
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()

@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from atr.answers import SubmissionAnswers
+from atr.answers import AtrSubmissionFacts
 from atr.store import AtrStore
 from atr.validation import validate
 from answering.engine import AnswerEngine
@@ -28,7 +28,7 @@ def store(tmp_path):
 
 @pytest.fixture()
 def engine_with_atrs(built_settings, embedder, store):
-    return AnswerEngine(built_settings, embedder, providers=[SubmissionAnswers(store)])
+    return AnswerEngine(built_settings, embedder, providers=[AtrSubmissionFacts(store)])
 
 
 def test_which_offices_submitted_is_answered_from_the_database(engine_with_atrs, store):

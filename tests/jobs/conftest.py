@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from jobs import runtime
 from jobs.posting import Poster
-from tests.conftest import make_settings
-from tests.slack.fake_slack import FakeSlack
 
 DEADLINES = """
 deadlines:
@@ -25,13 +21,6 @@ deadlines:
     remind_days_before: [3]
     channel: C0MAINTAIN
 """
-
-
-@pytest.fixture()
-def fake_slack():
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture()

@@ -12,6 +12,7 @@ import time_machine
 
 from jobs import runtime
 from jobs.scheduler import JobService, SchedulerLock, build_scheduler, register_jobs, triggers
+from tests.waiting import wait_for
 
 CWS = Path(sys.executable).parent / "cws"
 ZURICH = ZoneInfo("Europe/Zurich")
@@ -44,13 +45,19 @@ def test_the_lock_is_exclusive_and_released(job_settings):
     b.release()
 
 
+def _nothing_due(service: JobService) -> bool:
+    """Every job's next run is ahead: whatever was due has been run or declared missed, and rescheduled."""
+    now = datetime.now(ZURICH)
+    return all(job.next_run_time is None or job.next_run_time > now for job in service.scheduler.get_jobs())
+
+
 def _start_stop(settings, at) -> list[tuple[str, str]]:
-    """Start the real scheduler with the clock at `at`, let it wake, stop; what it did."""
+    """Start the real scheduler with the clock at `at`, let it deal with what is due, stop; what it did."""
     with time_machine.travel(at, tick=True):
         service = JobService(settings)
         assert service.start()
-        time.sleep(1.5)
-        service.stop()
+        wait_for(lambda: _nothing_due(service), timeout=10, what="the scheduler to take up every job that was due")
+        service.stop()  # waits for the jobs it started
     return [e for e in service.executions if e[0] == "digest"]
 
 

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from bot.app import create_app
 from bot.http_server import EVENTS_PATH, HttpServer
+from config.database import connected
 from config.slack import SlackSecrets
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.signing import FORM, JSON, SIGNING_SECRET, Response, action_body, command_body, event_body, send_signed
+
+
+def unanswered(data_dir: Path) -> int:
+    """Questions the bot acknowledged and has not settled yet (answered, or told the user it failed)."""
+    with connected(data_dir) as db:
+        return db["slack_pending"].count
 
 
 @dataclass
@@ -34,6 +41,10 @@ class RunningBot:
     def action(self, payload: dict) -> Response:
         return send_signed(self.events_url, action_body(payload), FORM)
 
+    def all_answered(self) -> bool:
+        """Every question taken is settled: the work that answers it has ended, nothing more will be posted for it."""
+        return unanswered(self.settings.data_dir) == 0
+
 
 class SlowEngine:
     """The real engine, but every search takes `seconds` (until `release` is set)."""
@@ -47,13 +58,6 @@ class SlowEngine:
     def ask(self, question: str, filters: dict | None = None):  # type: ignore[no-untyped-def]
         self.release.wait(self.seconds)
         return self.engine.ask(question, filters)
-
-
-@pytest.fixture()
-def fake_slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture()

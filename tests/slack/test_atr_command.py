@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from datetime import datetime, timezone
 
 import pytest
@@ -335,8 +334,8 @@ def test_a_chart_where_the_bot_is_not_a_member_says_how_to_fix_it(atr_bot):
 
 def test_a_delegate_gets_no_chart(atr_bot):
     atr(atr_bot, "status chart")
-    atr_bot.fake.wait_for("response_url")
-    time.sleep(0.1)
+    [call] = atr_bot.fake.wait_for("response_url")
+    assert "Only the CWS Secretariat" in call.params["text"]  # refused, and the request ends there: no chart can follow
     assert atr_bot.fake.calls_to("files.getUploadURLExternal") == []
 
 

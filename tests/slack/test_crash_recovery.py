@@ -10,16 +10,15 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
-from config.database import database_path
 from tests.jobs.test_serve_jobs import _wait_for_line
+from tests.slack.conftest import unanswered
 from tests.slack.signing import JSON, SIGNING_SECRET, event_body, load_payload, send_signed
+from tests.waiting import wait_for
 
 CWS = Path(sys.executable).parent / "cws"
 
@@ -29,11 +28,6 @@ def _serve(env: dict) -> tuple[subprocess.Popen, str]:
                                stderr=subprocess.PIPE, text=True)
     line, _ = _wait_for_line(process, r"Listening on")
     return process, re.search(r"Listening on (\S+)", line).group(1)
-
-
-def _pending(data_dir: Path) -> int:
-    with sqlite3.connect(database_path(data_dir)) as db:
-        return db.execute("select count(*) from slack_pending").fetchone()[0]
 
 
 def test_a_question_acknowledged_before_a_crash_is_answered_after_the_restart(built_settings, fake_slack, tmp_path):
@@ -60,7 +54,7 @@ def test_a_question_acknowledged_before_a_crash_is_answered_after_the_restart(bu
     try:
         assert send_signed(events_url, event_body(payload), JSON).status == 200  # acknowledged
         assert working.wait(60)
-        assert _pending(data_dir) == 1
+        assert unanswered(data_dir) == 1
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
         release.set()
@@ -72,10 +66,8 @@ def test_a_question_acknowledged_before_a_crash_is_answered_after_the_restart(bu
         assert answer.params["thread_ts"] == payload["event"]["ts"]
         assert "2027" in answer.text  # the sample mention asks about the ST.92 sunset period
         fake_slack.wait_for("reactions.remove", timeout=30)
-        deadline = time.monotonic() + 10  # removed just after the reaction, on the answer thread
-        while _pending(data_dir) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _pending(data_dir) == 0
+        # The journal lets go of the question just after the reaction is removed, on the answer thread.
+        wait_for(lambda: unanswered(data_dir) == 0, timeout=10, what="the answered question to leave the journal")
         assert len(fake_slack.calls_to("chat.postMessage")) == 1
     finally:
         release.set()

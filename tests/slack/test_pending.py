@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from bot.answers import ChannelReply, Question, ResponseUrlReply, reply_from
+from bot.responder import ChannelReply, Question, ResponseUrlReply, reply_from
 from bot.pending import MAX_ATTEMPTS, PendingQuestions, is_alive, this_process
+from config.database import connected
 
 
 def _dead_owner() -> str:
@@ -28,22 +29,23 @@ def test_only_questions_of_dead_processes_are_taken(tmp_path):
     pending = PendingQuestions(tmp_path)
     mine = pending.add(Question("asked here", "U1", "C1", ts="1.0"), {"kind": "channel"})
     orphan = pending.add(Question("asked before a crash", "U2", "C1", ts="2.0"), {"kind": "channel"})
-    pending.store.db.execute("UPDATE slack_pending SET owner = ? WHERE id = ?", [_dead_owner(), orphan])
-    pending.store.db.conn.commit()
+    with connected(tmp_path) as db, db.conn:
+        db.execute("UPDATE slack_pending SET owner = ? WHERE id = ?", [_dead_owner(), orphan])
     [taken] = pending.take_orphans()
     assert (taken.id, taken.question["text"], taken.attempts) == (orphan, "asked before a crash", 2)
     assert pending.take_orphans() == []  # now owned by this live process
     pending.done(mine)
     pending.done(orphan)
-    assert pending.store.db["slack_pending"].count == 0
+    with connected(tmp_path) as db:
+        assert db["slack_pending"].count == 0
 
 
 def test_attempts_count_up_across_restarts(tmp_path):
     pending = PendingQuestions(tmp_path)
     question_id = pending.add(Question("crashes the bot", "U1", "C1"), {"kind": "channel"})
     for expected in range(2, MAX_ATTEMPTS + 2):
-        pending.store.db.execute("UPDATE slack_pending SET owner = ?", [_dead_owner()])
-        pending.store.db.conn.commit()
+        with connected(tmp_path) as db, db.conn:
+            db.execute("UPDATE slack_pending SET owner = ?", [_dead_owner()])
         [taken] = PendingQuestions(tmp_path).take_orphans()
         assert (taken.id, taken.attempts) == (question_id, expected)
 

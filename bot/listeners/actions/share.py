@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from slack_bolt import BoltContext
 
-from bot.answers import Answerer, ResponseUrlReply
+from bot.responder import ResponseUrlReply, SlackResponder
 
 
 def handle(ack: Callable[..., None], body: dict, action: dict, context: BoltContext) -> None:
     ack()
-    answerer: Answerer = context["answerer"]
-    reply = ResponseUrlReply(body["response_url"], answerer.slack.max_retries)
-    answerer.share(action["value"], body["user"]["id"], reply)
+    responder: SlackResponder = context["responder"]
+    reply = ResponseUrlReply(body["response_url"], responder.slack.max_retries)
+    responder.share(action["value"], body["user"]["id"], reply)

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 from slack_bolt import BoltContext
 
-from bot.answers import Answerer, ResponseUrlReply
+from bot.responder import ResponseUrlReply, SlackResponder
 from bot.blocks import VOTE_ACTIONS
 
 
 def handle(ack: Callable[..., None], body: dict, action: dict, context: BoltContext) -> None:
     ack()
-    answerer: Answerer = context["answerer"]
-    reply = ResponseUrlReply(body["response_url"], answerer.slack.max_retries)
-    answerer.vote(action["value"], body["user"]["id"], VOTE_ACTIONS[action["action_id"]], reply)
+    responder: SlackResponder = context["responder"]
+    reply = ResponseUrlReply(body["response_url"], responder.slack.max_retries)
+    responder.vote(action["value"], body["user"]["id"], VOTE_ACTIONS[action["action_id"]], reply)

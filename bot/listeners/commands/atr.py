@@ -2,8 +2,8 @@
 
 Input is checked before the acknowledgement, so a bad field is answered at once and
 nothing is stored. Permissions (which may need a user-group lookup), storing and the
-confirmation happen after it, in `AtrAccess`'s pool; replies go to the command's
-response_url, so only the submitter sees them, in any conversation.
+confirmation happen after it, in `AtrAccess`'s background pool; replies go to the
+command's response_url, so only the submitter sees them, in any conversation.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from atr.errors import InvalidSubmission, NotAllowed
 from atr.offices import normalize_office
 from atr.permissions import HOW_TO_GET_ACCESS
 from atr.report import Coverage
-from bot.answers import ResponseUrlReply
+from bot.responder import ResponseUrlReply
 from bot.atr_access import AtrAccess
 from bot.atr_blocks import (
     USAGE,
@@ -68,7 +68,7 @@ def handle(ack: Callable[..., None], command: dict, client: WebClient, context: 
     verbs = {"submit": request.submit, "status": request.status, "list": request.list_links}
     if not text:
         ack()
-        access.guarded(request.open_form, request.tell)
+        access.background.run(request.open_form, request.tell)
     elif verb.lower() in verbs:
         verbs[verb.lower()](rest)
     elif verb.lower() in HELP_WORDS:
@@ -120,7 +120,7 @@ class _Request:
             stored = self.access.store.submit(submission, self.command.get("team_id", ""), self.user_id)  # committed
             self.reply.post(confirmation(stored))
 
-        self.access.later(work, self.tell)
+        self.access.background.submit(work, self.tell)
 
     def status(self, rest: str) -> None:
         words = rest.split()
@@ -147,7 +147,7 @@ class _Request:
             if chart:
                 self.post_chart(cov)
 
-        self.access.later(work, self.tell)
+        self.access.background.submit(work, self.tell)
 
     def post_chart(self, cov: Coverage) -> None:
         png = render(self.access.counts_by_year(), cov)
@@ -191,4 +191,4 @@ class _Request:
             for code in chosen:
                 self.reply.post(list_message(code, self.access.store.current(office=code)))
 
-        self.access.later(work, self.tell)
+        self.access.background.submit(work, self.tell)

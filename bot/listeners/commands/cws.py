@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from slack_bolt import BoltContext
 
-from bot.answers import Answerer, Question, ResponseUrlReply, question_text
+from bot.responder import Question, ResponseUrlReply, SlackResponder, question_text
 from bot.atr_access import AtrAccess
 from bot.blocks import help_message, text_message
 from bot.home_blocks import UNREADABLE, deadlines_message
@@ -34,9 +34,9 @@ def handle(ack: Callable[..., None], command: dict, context: BoltContext) -> Non
         ack(**_deadlines(context["atr"]))
         return
     ack(**text_message(f"Looking that up in the CWS documents: {text}"))
-    answerer: Answerer = context["answerer"]
-    reply = ResponseUrlReply(command["response_url"], answerer.slack.max_retries, replace_original=True)
-    answerer.ask(Question(text, command.get("user_id"), command.get("channel_id"), from_command=True), reply)
+    responder: SlackResponder = context["responder"]
+    reply = ResponseUrlReply(command["response_url"], responder.slack.max_retries, replace_original=True)
+    responder.ask(Question(text, command.get("user_id"), command.get("channel_id"), from_command=True), reply)
 
 
 def _deadlines(access: AtrAccess) -> dict:

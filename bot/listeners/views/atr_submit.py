@@ -54,4 +54,4 @@ def handle(ack: Callable[..., None], body: dict, view: dict, client: WebClient, 
         closed = True
         reply.post(confirmation(stored))
 
-    access.guarded(work, tell)
+    access.background.run(work, tell)

@@ -1,9 +1,10 @@
-"""Answering in the background: search, post, record; the bot's one error boundary.
+"""Answering in the background: search, post, record.
 
-Listeners only read the payload, `ack()` and hand the work to `Answerer`, whose own
-thread pool does the slow part (the search and every Slack call). Slack therefore gets
-its acknowledgement at once however long a search takes, and listener threads never wait
-behind a search, so many questions at once do not delay each other's acks.
+Listeners only read the payload, `ack()` and hand the work to `SlackResponder`, whose own
+pool (`BackgroundWork`, sized by `slack.answer_threads`) does the slow part: the search
+and every Slack call. Slack therefore gets its acknowledgement at once however long a
+search takes, and listener threads never wait behind a search, so many questions at once
+do not delay each other's acks.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
 from typing import Protocol
@@ -20,6 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
+from bot.background import BackgroundWork, Tell
 from bot.blocks import answer_message, help_message, text_message, unescape
 from bot.feedback import FeedbackStore
 from bot.pending import MAX_ATTEMPTS, PendingQuestions
@@ -150,8 +152,13 @@ def question_text(text: str, bot_user_id: str | None) -> str:
     return " ".join(unescape(text).split())
 
 
-class Answerer:
-    """What the listeners need, attached to every request's context as `context["answerer"]`."""
+def _telling(reply: Reply) -> Tell:
+    """How the background boundary tells the user through `reply`."""
+    return lambda message: reply.post(text_message(message))
+
+
+class SlackResponder:
+    """What the listeners need to answer people, attached to every request's context as `context["responder"]`."""
 
     def __init__(
         self, engine: AnswerEngine, settings: Settings, feedback: FeedbackStore, threads: ThreadContext,
@@ -162,28 +169,26 @@ class Answerer:
         self.feedback = feedback
         self.threads = threads
         self.pending = pending
-        self.pool = ThreadPoolExecutor(max_workers=self.slack.answer_threads, thread_name_prefix="cws-answer")
+        self.background = BackgroundWork("cws-answer", self.slack.answer_threads, SORRY, "failed to answer on Slack")
 
-    def submit(self, work: Callable[[], object], reply: Reply, settle: Callable[[], None] | None = None) -> Future:
-        """Run `work` in the pool; `settle()` once it has ended, answered or failed (not on a crash)."""
-        return self.pool.submit(self._guarded, work, reply, settle)
+    def _later(self, work: Callable[[], object], reply: Reply, settle: Callable[[], None] | None = None) -> Future:
+        """Run `work` in the background; a failure is told in `reply`; `settle()` once it has ended."""
+        return self.background.submit(work, _telling(reply), settle)
 
-    def _guarded(self, work: Callable[[], object], reply: Reply, settle: Callable[[], None] | None) -> None:
-        try:
-            work()
-        except Exception:  # the one error boundary: any failure is logged with its traceback and the user told
-            log.exception("failed to answer on Slack")
-            try:
-                reply.post(text_message(SORRY))
-            except (SlackClientError, OSError):
-                log.exception("could not tell the user that answering failed")
-        if settle:
-            settle()
+    def answer_event(self, event: dict, client: WebClient, bot_user_id: str | None, reply_thread_ts: str | None) -> None:
+        """A message to the bot (a mention or a DM): its question answered, or help when it asks nothing."""
+        channel, ts = event["channel"], event["ts"]
+        reply = ChannelReply(client, channel, ts, reply_thread_ts, self.slack.working_reaction)
+        text = question_text(event.get("text", ""), bot_user_id)
+        if not text:
+            self.help(reply)
+            return
+        self.ask(Question(text, event.get("user"), channel, ts=ts, thread_ts=event.get("thread_ts")), reply)
 
     def ask(self, question: Question, reply: ChannelReply | ResponseUrlReply, pending_id: str | None = None) -> Future:
         """Answer in the background; the question is kept on disk until it has been answered."""
         pending_id = pending_id or self.pending.add(question, reply.describe())
-        return self.submit(lambda: self._answer(question, reply), reply, lambda: self.pending.done(pending_id))
+        return self._later(lambda: self._answer(question, reply), reply, lambda: self.pending.done(pending_id))
 
     def resume(self, client: WebClient) -> int:
         """Answer the questions a previous process acknowledged and died before answering."""
@@ -192,7 +197,7 @@ class Answerer:
             reply = reply_from(item.reply, client, self.slack.max_retries)
             if item.attempts > MAX_ATTEMPTS:  # answering it has already failed this often: stop trying
                 log.error("giving up on a question after %d attempts: %r", item.attempts - 1, item.question["text"])
-                self.submit(partial(reply.post, text_message(SORRY)), reply, partial(self.pending.done, item.id))
+                self._later(partial(reply.post, text_message(SORRY)), reply, partial(self.pending.done, item.id))
                 continue
             log.info("answering a question a previous process left unanswered: %r", item.question["text"])
             self.ask(Question(**item.question), reply, pending_id=item.id)
@@ -225,7 +230,7 @@ class Answerer:
             reply.done()
 
     def help(self, reply: Reply) -> Future:
-        return self.submit(lambda: reply.post(help_message()), reply)
+        return self._later(lambda: reply.post(help_message()), reply)
 
     def share(self, answer_id: str, user_id: str, reply: ResponseUrlReply) -> Future:
         def work() -> None:
@@ -237,11 +242,11 @@ class Answerer:
             reply.send(message | {"response_type": "in_channel", "replace_original": False})
             reply.send({"delete_original": True})
 
-        return self.submit(work, reply)
+        return self._later(work, reply)
 
     def vote(self, answer_id: str, user_id: str, vote: str, reply: Reply) -> Future:
         def work() -> None:
             recorded = self.feedback.vote(answer_id, user_id, vote)
             reply.post(text_message(VOTE_THANKS[vote] if recorded else GONE))
 
-        return self.submit(work, reply)
+        return self._later(work, reply)

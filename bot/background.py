@@ -1,0 +1,50 @@
+"""Work done after Slack's acknowledgement, and the bot's one error boundary around it.
+
+Slack wants its acknowledgement within 3 seconds, so listeners `ack()` and hand the slow
+part (a search, a permission lookup, every Slack call) to a `BackgroundWork` pool. Work
+that must stay in the listener's thread (a form submission, whose acknowledgement is
+the answer) goes through the same boundary with `run`. Any failure is logged with its
+traceback and the user is told, never left waiting in silence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from slack_sdk.errors import SlackClientError
+
+log = logging.getLogger(__name__)
+
+Tell = Callable[[str], object]  # shows the user a plain-text message
+
+
+class BackgroundWork:
+    """A thread pool and the error boundary of the work it runs.
+
+    `name` prefixes its threads' names (seen in logs and tracebacks); `sorry` is what the user is
+    told when work fails; `failure` is the line logged with the traceback.
+    """
+
+    def __init__(self, name: str, threads: int, sorry: str, failure: str) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=name)
+        self.sorry = sorry
+        self.failure = failure
+
+    def submit(self, work: Callable[[], object], tell: Tell, settle: Callable[[], None] | None = None) -> Future:
+        """Run `work` in the pool; `settle()` once it has ended, done or failed (not on a crash)."""
+        return self.pool.submit(self.run, work, tell, settle)
+
+    def run(self, work: Callable[[], object], tell: Tell, settle: Callable[[], None] | None = None) -> None:
+        """Run `work` here and now, inside the boundary."""
+        try:
+            work()
+        except Exception:  # the one error boundary: any failure is logged with its traceback and the user told
+            log.exception(self.failure)
+            try:
+                tell(self.sorry)
+            except (SlackClientError, OSError):
+                log.exception("could not tell the user after: %s", self.failure)
+        if settle:
+            settle()
