@@ -60,11 +60,25 @@ class SlackSettings(_Section):
     max_retries: int = Field(3, ge=0, le=10)
 
 
+class AtrFetchSettings(_Section):
+    """How submitted ATR links are read: the bot requests addresses that users typed, so the limits are tight."""
+
+    # Test-only switches (a local HTTP server on 127.0.0.1); logged at WARNING whenever a fetch policy uses them.
+    allow_http: bool = False  # fetch plain http:// links and redirects (https:// always)
+    allow_loopback: bool = False  # let a link's host resolve to this machine (127.0.0.0/8, ::1); never private ranges
+    max_megabytes: float = Field(20, gt=0, le=200)  # a larger report is refused ("the file is over 20 MB")
+    timeout_seconds: float = Field(30, gt=0, le=300)  # for the whole fetch of one link, redirects included
+
+
 class AtrSettings(_Section):
     """ATR submissions: who may submit for which office, and what is accepted."""
 
     first_year: int = Field(2000, ge=1900, le=2100)
     allow_http: bool = False
+    # A report whose link has been failing is cited with the date it was read; once that date is more than
+    # this many days old the citation also calls the copy stale.
+    stale_after_days: int = Field(30, ge=1, le=3650)
+    fetch: AtrFetchSettings = AtrFetchSettings()
     # Slack user ids ("U…") or user group ids ("S…") → the ST.3 codes they submit for.
     delegates: dict[str, list[str]] = {}
     # Slack user or group ids of the CWS Secretariat: any office, status and export.

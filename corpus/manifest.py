@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel, BeforeValidator, ConfigDict, Field, SerializerFunctionWrapHandler, StrictInt, StringConstraints,
+    ValidationError, model_serializer,
+)
 
 from config.errors import CwsError
 from config.schema import first_problem
@@ -15,6 +19,15 @@ MANIFEST_NAME = "manifest.yaml"
 
 # Curators pad values by hand; topics are kept as written, as they always were.
 _Stripped = Annotated[str, StringConstraints(strip_whitespace=True)]
+# YAML reads an unquoted 2026-01-03 as a date; the entry keeps the ISO text either way.
+_Day = Annotated[
+    str,
+    BeforeValidator(lambda value: value.isoformat() if isinstance(value, date) else value),
+    StringConstraints(strip_whitespace=True, pattern=r"^\d{4}-\d{2}-\d{2}$"),
+]
+# Fields added after manifests were first fingerprinted: left out of the dump while unset, so adding them did not
+# change the fingerprint (and force a re-parse) of every document indexed before.
+_LATER_FIELDS = ("office", "read_on", "failing_since", "stale")
 
 
 class ManifestError(CwsError):
@@ -35,6 +48,21 @@ class ManifestEntry(BaseModel):
     # `topics:` left empty in the YAML means no topics.
     topics: Annotated[tuple[str, ...], BeforeValidator(lambda value: () if value is None else value)] = ()
     url: _Stripped | None = None
+    # The office whose report this is (WIPO ST.3 code, e.g. JP): ATR reports fetched from submitted links.
+    office: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    # A copy read from `url` whose link now fails: the day it was last read, the day the link started failing,
+    # and whether the copy is old enough to be called stale in citations.
+    read_on: _Day | None = None
+    failing_since: _Day | None = None
+    stale: bool = False
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        for name in _LATER_FIELDS:
+            if not data.get(name):
+                data.pop(name, None)
+        return data
 
 
 def _entry(path: Path, index: int, raw: Any) -> ManifestEntry:

@@ -65,4 +65,8 @@ def derive_meta(
         language=entry.language if entry else None,
         topics=entry.topics if entry else (),
         url=entry.url if entry else None,
+        office=entry.office if entry else None,
+        read_on=entry.read_on if entry else None,
+        failing_since=entry.failing_since if entry else None,
+        stale=entry.stale if entry else False,
     )

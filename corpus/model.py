@@ -82,6 +82,12 @@ class DocumentMeta:
     topics: tuple[str, ...] = ()
     url: str | None = None
     source: str | None = None  # where the facts come from (structured records)
+    office: str | None = None  # WIPO ST.3 code of the office whose report this is (ATRs), for `--office`
+    # A copy read from `url` whose link now fails: when it was last read, since when the link fails, and whether
+    # that is long enough ago to call the copy stale. Citations say so; all None/False for a healthy document.
+    read_on: str | None = None  # YYYY-MM-DD
+    failing_since: str | None = None  # YYYY-MM-DD
+    stale: bool = False
 
 
 PassageKind = Literal["paragraph", "table_row", "record"]

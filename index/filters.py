@@ -7,6 +7,7 @@ drift apart between the front ends and the index.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -16,11 +17,23 @@ from corpus.entities import normalize_session, normalize_standard, normalize_tas
 from index.errors import InvalidFilter
 from index.store import PassageStore
 
-NAMES = ("session", "year", "standard", "task", "document")
+NAMES = ("session", "year", "standard", "task", "document", "office")
 
 
 def _year(raw: str) -> str | None:
     return raw if raw.isdigit() and len(raw) == 4 else None
+
+
+def _office(raw: str) -> str | None:
+    """An office's WIPO ST.3 code: 'jp' → 'JP', or a country's name ('Japan') → its code."""
+    if re.fullmatch(r"[A-Za-z]{2}", raw):
+        return raw.upper()
+    import pycountry  # its database is read on first use: only when a name is typed
+
+    try:
+        return pycountry.countries.lookup(raw).alpha_2
+    except LookupError:
+        return None
 
 
 _NORMALIZE = {
@@ -29,6 +42,7 @@ _NORMALIZE = {
     "session": normalize_session,
     "year": _year,
     "document": lambda raw: raw,
+    "office": _office,
 }
 
 # Each filter: a SQL condition on passages `p` joined with documents `d`, and its parameters.
@@ -38,7 +52,11 @@ _SQL = {
     "document": ("(d.symbol = ? collate nocase or d.doc_id = ?)", lambda v: [v, v]),
     "standard": ("p.standards like ?", lambda v: [f'%"{v}"%']),
     "task": ("(p.tasks like ? or d.topics like ?)", lambda v: [f'%"{v}"%', f'%"{v}"%']),
+    "office": ("d.office = ?", lambda v: [v]),
 }
+# Filters on document columns that a build written by an earlier version may lack (index.store): such a build
+# has no document of that kind, so the filter allows nothing rather than failing the question.
+_COLUMN = {"office": "office"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,8 @@ class Filters:
         clauses: list[str] = []
         params: list[object] = []
         for name, value in self.values:
+            if name in _COLUMN and not store.has_document_column(_COLUMN[name]):
+                return np.zeros(0, dtype=np.int64)
             clause, bind = _SQL[name]
             clauses.append(clause)
             params += bind(value)

@@ -2,6 +2,10 @@
 
 Row numbers in `passages` are the rows of the build's vector matrix, so a vector hit
 maps to its passage without a lookup table on disk.
+
+The documents table gained columns over time (`office`, `read_on`, `failing_since`, `stale`, for ATR reports
+fetched from submitted links); a build written before them is read as if they were empty, so it keeps serving
+and a reindex carries its documents forward without a rebuild.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import sqlite_utils
 from corpus.model import DocumentMeta, Entities, Passage, Table
 
 DB_NAME = "passages.db"
+# Document columns a build written by an earlier version may lack, and what they mean when absent.
+LATER_DOCUMENT_COLUMNS: dict[str, Any] = {"office": None, "read_on": None, "failing_since": None, "stale": 0}
 
 
 @dataclass(frozen=True)
@@ -40,10 +46,33 @@ class StoredPassage:
     session: str | None
     year: int | None
     url: str | None
+    office: str | None = None
+    read_on: str | None = None
+    failing_since: str | None = None
+    stale: bool = False
 
     @property
     def cited_as(self) -> str:
         return self.symbol or self.title
+
+
+def copy_caveat(read_on: str | None, failing_since: str | None, stale: bool) -> str | None:
+    """What a citation adds for a copy whose link fails: 'read 2026-01-03; link failing since 2026-01-05',
+    called a stale copy once it is too old (the fetcher decides that, against `atr.stale_after_days`)."""
+    if not failing_since:
+        return None
+    read = f"read {read_on}; " if read_on else ""
+    return ("stale copy: " if stale else "") + f"{read}link failing since {failing_since}"
+
+
+def served_paragraph(paragraph: str, heading: str, office: str | None, caveat: str | None) -> str:
+    """The label a citation shows. A report of an office is cited by section ('section AI tools, para. 3'): its
+    paragraphs are numbered by us, not printed, so the heading is what a reader finds in the report."""
+    label = paragraph
+    section = heading.rsplit(" › ", 1)[-1].strip() if office and heading else ""
+    if section:
+        label = f"section {section}, " + (f"para. {paragraph}" if paragraph.isdigit() else paragraph)
+    return f"{label} ({caveat})" if caveat else label
 
 
 def _table_json(table: Table | None) -> str | None:
@@ -94,6 +123,10 @@ def document_record(meta: DocumentMeta, fingerprint: str) -> dict[str, Any]:
         "topics": json.dumps(meta.topics),
         "url": meta.url,
         "source": meta.source,
+        "office": meta.office,
+        "read_on": meta.read_on,
+        "failing_since": meta.failing_since,
+        "stale": int(meta.stale),
     }
 
 
@@ -115,6 +148,16 @@ class PassageStore:
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / DB_NAME
+        self._document_columns: frozenset[str] | None = None
+
+    def document_columns(self) -> frozenset[str]:
+        """The documents table's columns (a build is immutable, so read once)."""
+        if self._document_columns is None:
+            self._document_columns = frozenset(r[1] for r in self.query("pragma table_info(documents)"))
+        return self._document_columns
+
+    def has_document_column(self, name: str) -> bool:
+        return name in self.document_columns()
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
@@ -158,8 +201,9 @@ class PassageStore:
         if not rows:
             return []
         marks = ",".join("?" * len(rows))
+        later = "".join(f", d.{c}" for c in LATER_DOCUMENT_COLUMNS if self.has_document_column(c))
         found = self.query(
-            "select p.*, d.title, d.symbol, d.session, d.year, d.url from passages p "
+            f"select p.*, d.title, d.symbol, d.session, d.year, d.url{later} from passages p "
             f"join documents d on d.doc_id = p.doc_id where p.row in ({marks})",
             list(rows),
         )
@@ -187,13 +231,24 @@ def _entities(r: sqlite3.Row) -> Entities:
     )
 
 
+def _later(r: sqlite3.Row) -> dict[str, Any]:
+    """The later document columns of a row, their empty values where the build predates them."""
+    keys = set(r.keys())
+    return {c: r[c] if c in keys else empty for c, empty in LATER_DOCUMENT_COLUMNS.items()}
+
+
 def _stored(r: sqlite3.Row) -> StoredPassage:
     """A search hit: the passage read as a reindex reads it, plus the document fields of the join."""
     p = row_to_passage(r)
+    later = _later(r)
+    caveat = copy_caveat(later["read_on"], later["failing_since"], bool(later["stale"]))
     return StoredPassage(
-        row=r["row"], passage_id=p.passage_id, doc_id=p.doc_id, paragraph=p.paragraph, heading=p.heading,
+        row=r["row"], passage_id=p.passage_id, doc_id=p.doc_id,
+        paragraph=served_paragraph(p.paragraph, p.heading, later["office"], caveat), heading=p.heading,
         text=p.text, kind=p.kind, context=p.context, table=p.table, table_row=p.row, entities=p.entities,
         title=r["title"], symbol=r["symbol"], session=r["session"], year=r["year"], url=r["url"],
+        office=later["office"], read_on=later["read_on"], failing_since=later["failing_since"],
+        stale=bool(later["stale"]),
     )
 
 
@@ -215,6 +270,7 @@ def row_to_passage(r: sqlite3.Row) -> Passage:
 
 
 def row_to_meta(r: sqlite3.Row) -> DocumentMeta:
+    later = _later(r)
     return DocumentMeta(
         doc_id=r["doc_id"],
         path=r["path"],
@@ -226,4 +282,8 @@ def row_to_meta(r: sqlite3.Row) -> DocumentMeta:
         topics=tuple(json.loads(r["topics"] or "[]")),
         url=r["url"],
         source=r["source"],
+        office=later["office"],
+        read_on=later["read_on"],
+        failing_since=later["failing_since"],
+        stale=bool(later["stale"]),
     )

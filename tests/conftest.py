@@ -56,6 +56,22 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyte
     _isolate(monkeypatch, tmp_path_factory.mktemp("home"))
 
 
+def _no_lookup(host: str, port: int) -> list[str]:
+    import socket
+
+    raise socket.gaierror(f"tests look up no host names ({host}); map a test name to 127.0.0.1 instead")
+
+
+@pytest.fixture(autouse=True)
+def no_network_beyond_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Submitting an ATR link makes the assistant read it (atr.guard): in tests no host name reaches a real
+    resolver, so a submitted https://www.ipo.gov.uk/... is never requested. The link-checking tests map their own
+    names to a local server on 127.0.0.1 (tests/atr/report_server.py)."""
+    from atr import guard
+
+    monkeypatch.setattr(guard, "resolve_host", _no_lookup)
+
+
 @pytest.fixture(scope="session")
 def shared_corpus() -> Path:
     return SHARED_CORPUS

@@ -22,6 +22,7 @@ FILTER_OPTIONS = [
     click.option("--standard", help="Only passages about this standard, e.g. ST.26."),
     click.option("--task", help="Only passages about this task, e.g. 'Task No. 24' or 24."),
     click.option("--document", help="Only this document symbol, e.g. CWS/12/25."),
+    click.option("--office", help="Only the reports of this office (ATRs), e.g. JP or Japan."),
 ]
 
 

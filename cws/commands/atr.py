@@ -1,13 +1,14 @@
-"""`cws atr ...`: ATR links for the secretariat — record one sent by e-mail, list, report, export.
+"""`cws atr ...`: ATR links for the secretariat — record one sent by e-mail, list, report, export, re-check.
 
 Submitting here goes through the same validation and the same store (with its history) as
 `/atr submit` in Slack; the change is recorded as made by the local user ("local:<login>").
+Then, as in Slack, the link is read and its report indexed, and the outcome is printed.
 """
 
 from __future__ import annotations
 
 import getpass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,10 @@ def _this_year(obj: Context) -> int:
     return datetime.now(ZoneInfo(obj.settings.jobs.timezone)).year
 
 
+def _today(obj: Context) -> date:
+    return datetime.now(ZoneInfo(obj.settings.jobs.timezone)).date()
+
+
 def _store(obj: Context):  # type: ignore[no-untyped-def]
     from atr.store import AtrStore
 
@@ -32,7 +37,7 @@ def _store(obj: Context):  # type: ignore[no-untyped-def]
 
 @click.group("atr")
 def atr_group() -> None:
-    """Annual Technical Report (ATR) links: record, list, report, export."""
+    """Annual Technical Report (ATR) links: record, list, report, export, re-check."""
 
 
 @atr_group.command("submit")
@@ -41,14 +46,19 @@ def atr_group() -> None:
 @click.argument("year")
 @click.argument("url")
 @click.argument("note", nargs=-1)
+@click.option("--fetch/--no-fetch", default=True, show_default=True,
+              help="Read the link and index its report right after storing it.")
 @click.pass_obj
-def submit_command(obj: Context, office: str, ip_type: str, year: str, url: str, note: tuple[str, ...]) -> None:
+def submit_command(obj: Context, office: str, ip_type: str, year: str, url: str, note: tuple[str, ...],
+                   fetch: bool) -> None:
     """Record the link to an office's ATR (e.g. one an office sent by e-mail).
 
     OFFICE is the WIPO ST.3 code (GB, JP, EM...), TYPE one of PI, TM, ID (or patent,
     trademark, design), YEAR the year of the activities, URL the https:// address; the rest
     of the line is an optional note. A link already recorded for the office, type and year is
-    replaced and kept in the history.
+    replaced and kept in the history. The link is then read and its report indexed (the
+    outcome is printed: passages indexed, or why not: "the link returns 404"); the
+    submission is stored either way.
 
     \b
     Example:
@@ -75,6 +85,15 @@ def submit_command(obj: Context, office: str, ip_type: str, year: str, url: str,
     click.echo(f"  note:     {stored.note or '—'}")
     if stored.previous_url:
         click.echo(f"  replaced: {stored.previous_url} (kept in the history)")
+    if not fetch:
+        return
+    from atr.followup import read_and_index
+
+    click.echo(f"Reading the report at {stored.url} ...")
+    with user_errors():
+        follow = read_and_index(obj.settings, stored, retry_hint=f"'cws atr fetch --office {stored.office} "
+                                f"--year {stored.year}' tries again now, and it is checked every night.")
+    click.echo(follow.text)
 
 
 @atr_group.command("list")
@@ -124,3 +143,45 @@ def status_command(obj: Context, year: int | None) -> None:
     for ip_type in TYPES:
         if table.missing(ip_type):
             click.echo(f"not yet submitted ({ip_type}): {', '.join(table.missing(ip_type))}")
+    from atr.health import health_lines, link_health
+    from atr.links import LinkStore
+
+    health = link_health(store, LinkStore(obj.settings.data_dir), _today(obj), obj.settings.atr.stale_after_days,
+                         year=year)
+    for line in health_lines(health):
+        click.echo(line)
+
+
+@atr_group.command("fetch")
+@click.option("--office", help="Only this office's links (WIPO ST.3 code).")
+@click.option("--year", type=YEAR, help="Only this reporting year's links.")
+@click.pass_obj
+def fetch_command(obj: Context, office: str | None, year: int | None) -> None:
+    """Re-check the current links now, print each link's state, and index what changed.
+
+    A report already read is asked for with a conditional request (ETag / Last-Modified):
+    unchanged, it costs one request and no re-indexing. A link that fails keeps its last
+    good copy indexed (the nightly reindex does the same for every link).
+    """
+    from atr.fetcher import LinkCheck, ReportFetcher
+    from atr.followup import rebuild
+    from atr.offices import normalize_office
+
+    def show(check: LinkCheck) -> None:
+        s = check.submission
+        click.echo(f"{s.year}  {s.office:3} {s.ip_type}  {check.describe()}  {s.url}")
+
+    with user_errors():
+        code = normalize_office(office) if office else None
+        checks = ReportFetcher(obj.settings).check_all(office=code, year=year, on_check=show)
+    if not checks:
+        click.echo("No ATR links to check" + (f" of {code}" if code else "") + (f" for {year}" if year else "") + ".")
+        return
+    if any(c.index_changed for c in checks):
+        from index.runner import format_summary
+
+        click.echo("Indexing what changed ...")
+        summary, error = rebuild(obj.settings)
+        click.echo(format_summary(summary) if summary else f"Not indexed: {error}")
+    else:
+        click.echo("Nothing changed: the index stays as it is.")
