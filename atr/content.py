@@ -71,12 +71,12 @@ def kind_of(content_type: str | None, body: bytes) -> str:
     if body.startswith(_OLE):
         raise ContentRefused("the file is an old-format Word document (.doc); only .docx, PDF and HTML are read "
                              "(ask the office to link a PDF or .docx)")
+    if media in _PDF_TYPES or media == _DOCX_TYPE:  # e.g. an error page sent in place of the file
+        said = "a PDF" if media in _PDF_TYPES else "a Word document"
+        raise ContentRefused(f"the link says it returns {said}, but the file is not one (damaged or mislabelled)")
     head = body[:4096].lstrip(b"\xef\xbb\xbf")
     if b"\x00" not in head and (media in _HTML_TYPES or _HTML_START.match(head)):
         return "html"
-    if media in _PDF_TYPES or media == _DOCX_TYPE:
-        said = "a PDF" if media in _PDF_TYPES else "a Word document"
-        raise ContentRefused(f"the link says it returns {said}, but the file is not one (damaged or mislabelled)")
     shown = media or "a file of unknown type"
     raise ContentRefused(f"the link returns {shown}, not an HTML page, a PDF or a Word document")
 

@@ -1,9 +1,12 @@
-"""ATR reminders name who has not submitted; optionally each such office's delegates get a DM."""
+"""ATR reminders name who has not submitted and which links do not work; optionally each such office's
+delegates get a DM ("your 2024 TM link returns 404")."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
+from atr.health import LinkProblem
 from atr.offices import office_name
 from atr.permissions import AccessPolicy
 from atr.report import TYPE_LABELS, TYPES, coverage
@@ -26,12 +29,17 @@ def missing_by_type(store: AtrStore, year: int, configured: list[str]) -> dict[s
     return {t: table.missing(t) for t in TYPES}
 
 
-def missing_note(store: AtrStore, year: int, configured: list[str]) -> str:
+def missing_note(store: AtrStore, year: int, configured: list[str], problems: Sequence[LinkProblem] = ()) -> str:
+    """Who has not submitted for `year`, and which submitted links of that year do not work."""
     missing = missing_by_type(store, year, configured)
+    broken = [f"• {p.sentence(f'{p.record.office} {p.record.ip_type}')}" for p in problems if p.record.year == year]
     if not any(missing.values()):
-        return f"Every expected office has submitted its ATRs on {year} activities. :tada:"
-    lines = [f"Not yet submitted for {year}:"]
-    lines += [f"• {TYPE_LABELS[t]}: {', '.join(offices)}" for t, offices in missing.items() if offices]
+        lines = [f"Every expected office has submitted its ATRs on {year} activities. :tada:"]
+    else:
+        lines = [f"Not yet submitted for {year}:"]
+        lines += [f"• {TYPE_LABELS[t]}: {', '.join(offices)}" for t, offices in missing.items() if offices]
+    if broken:
+        lines += [f"Submitted links that do not work ({year}):", *broken]
     return "\n".join(lines)
 
 
@@ -45,25 +53,37 @@ def nudge_delegates(
     poster: Poster,
     reminder_key: str,
     deadline_title: str,
+    problems: Sequence[LinkProblem] = (),
 ) -> list[str]:
-    """DM each registered delegate of an office with missing ATRs, once per reminder."""
+    """DM each registered delegate of an office with missing ATRs or links that do not work, once per reminder."""
     missing = missing_by_type(store, year, configured)
     offices: dict[str, list[str]] = {}
     for ip_type, codes in missing.items():
         for code in codes:
             offices.setdefault(code, []).append(TYPE_LABELS[ip_type])
+    broken: dict[str, list[str]] = {}
+    for problem in problems:
+        r = problem.record
+        if r.year == year:
+            broken.setdefault(r.office, []).append(problem.sentence(f"your {r.year} {r.ip_type} link"))
     sent = []
     for who, their_offices in sorted(policy.delegates.items()):
         if not who.startswith(("U", "W")):  # user groups cannot be messaged directly
             continue
         todo = {o: offices[o] for o in their_offices if o in offices}
-        if not todo:
+        failing = {o: broken[o] for o in their_offices if o in broken}
+        if not todo and not failing:
             continue
         key = f"nudge:{reminder_key}:{who}"
         if not ledger.claim(key, "nudge", reminder_key, who, ""):
             continue
-        lines = "\n".join(f"• {o} ({office_name(o)}): {', '.join(types)}" for o, types in sorted(todo.items()))
-        text = f":wave: Reminder — {deadline_title}. Still missing for your office:\n{lines}\nSubmit with `/atr`."
+        head = f":wave: Reminder — {deadline_title}." + (" Still missing for your office:" if todo else "")
+        lines = [f"• {o} ({office_name(o)}): {', '.join(types)}" for o, types in sorted(todo.items())]
+        if failing:
+            lines.append("Links that do not work:" if todo else "Your links that do not work:")
+            lines += [f"• {o}: {sentence}" for o, sentences in sorted(failing.items()) for sentence in sentences]
+        tail = "Submit with `/atr`" + (" (a corrected link replaces the old one)." if failing else ".")
+        text = "\n".join([head, *lines, tail])
         try:
             ledger.finish(key, "sent", poster.post(who, text))
             sent.append(who)

@@ -1,6 +1,8 @@
 """The scheduled jobs: plain functions, callable by the scheduler, the CLI and tests.
 
 Each takes the moment it runs for (`at`, default now) and returns a one-line summary.
+The nightly reindex first re-checks every current ATR link (conditional requests), so the build
+indexes what changed; reminders and the digest say which links do not work.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import time
 import traceback
 from datetime import datetime, timedelta
 
+from atr.health import LinkProblem, link_health, new_breakages
+from atr.links import LinkStore
 from config.errors import CwsError
 from jobs import runtime
 from jobs.atr_nudges import missing_note, nudge_delegates
@@ -26,7 +30,9 @@ def reminders(at: datetime | None = None) -> str:
     configured = rt.settings.atr.expected_offices
 
     def note(deadline) -> str:  # type: ignore[no-untyped-def]
-        return missing_note(rt.atr, deadline.atr_year, configured) if deadline.atr_year else ""
+        if not deadline.atr_year:
+            return ""
+        return missing_note(rt.atr, deadline.atr_year, configured, _link_problems(now, deadline.atr_year))
 
     def nudge(reminder: DueReminder) -> None:
         d = reminder.deadline
@@ -34,6 +40,7 @@ def reminders(at: datetime | None = None) -> str:
             nudge_delegates(
                 store=rt.atr, year=d.atr_year, configured=configured, policy=rt.policy, ledger=rt.ledger,
                 poster=rt.poster, reminder_key=reminder.key, deadline_title=d.title,  # type: ignore[arg-type]
+                problems=_link_problems(now, d.atr_year),
             )
 
     report = run_reminders(
@@ -43,6 +50,17 @@ def reminders(at: datetime | None = None) -> str:
     )
     log.info("reminders at %s: %s", now.isoformat(), report.summary())
     return f"reminders: {report.summary()}"
+
+
+def _link_problems(now: datetime, year: int | None = None) -> list[LinkProblem]:
+    rt = runtime.current()
+    links = LinkStore(rt.settings.data_dir)
+    return link_health(rt.atr, links, now.date(), rt.settings.atr.stale_after_days, year=year).problems
+
+
+def _breakage_lines(breakages: list[LinkProblem]) -> str:
+    lines = [f"• {p.label}: {p.record.reason} (since {p.record.failing_since}) {p.record.url}" for p in breakages]
+    return ":warning: ATR links that stopped working:\n" + "\n".join(lines)
 
 
 def digest(at: datetime | None = None) -> str:
@@ -58,22 +76,48 @@ def digest(at: datetime | None = None) -> str:
         text = f":calendar: Deadlines in the next {rt.settings.jobs.digest_days} days:\n" + "\n".join(lines)
     else:
         text = f":calendar: No deadlines in the next {rt.settings.jobs.digest_days} days."
+    links = LinkStore(rt.settings.data_dir)
+    breakages = new_breakages(rt.atr, links, now.date(), rt.settings.atr.stale_after_days)
+    if breakages:
+        text += "\n" + _breakage_lines(breakages)
     try:
         rt.ledger.finish(key, "sent", rt.poster.post(channel, text))
     except POST_ERRORS as exc:
         rt.ledger.finish(key, "failed", repr(exc))
         log.exception("posting the digest failed")
         return "digest: failed, will retry"
-    return f"digest: posted ({len(soon)} deadlines)"
+    links.mark_reported([p.record.key for p in breakages], now.isoformat())  # listed once: new breakages only
+    return f"digest: posted ({len(soon)} deadlines" + (f", {len(breakages)} broken links)" if breakages else ")")
+
+
+def recheck_links() -> str | None:
+    """Re-check every current ATR link (conditional requests) before the build indexes what changed; one line
+    for the summary. Never fails the reindex: a link that fails is a state, and anything else is logged."""
+    from atr.fetcher import ReportFetcher
+
+    try:
+        checks = ReportFetcher(runtime.current().settings).check_all()
+    except Exception as exc:  # noqa: BLE001 - the documents must still be reindexed; say why the links were not
+        log.exception("re-checking the ATR links failed")
+        return f"ATR links: not re-checked ({type(exc).__name__}: {exc})"
+    if not checks:
+        return None
+    counts = {o: sum(c.outcome == o for c in checks) for o in ("unchanged", "read", "failed")}
+    line = (f"ATR links: {len(checks)} checked — {counts['unchanged']} unchanged, {counts['read']} read, "
+            f"{counts['failed']} not working")
+    failed = [f"{c.submission.office} {c.submission.year} {c.submission.ip_type} ({c.record.reason})"
+              for c in checks if c.outcome == "failed"]
+    return line + (": " + "; ".join(failed) if failed else "")
 
 
 def reindex(at: datetime | None = None) -> str:
-    """Incremental build; the serving bot switches to it on its next question."""
+    """Re-check the ATR links, then the incremental build; the serving bot switches to it on its next question."""
     from index.runner import format_summary, run_build
 
     rt = runtime.current()
     channel = rt.settings.jobs.maintainers_channel
     started = time.monotonic()
+    links = recheck_links()
     try:
         summary = run_build(rt.settings, progress=lambda _l, _t: (lambda _n: None))
     except Exception as exc:  # noqa: BLE001 - the job's boundary: the old index keeps serving; say why
@@ -86,7 +130,7 @@ def reindex(at: datetime | None = None) -> str:
         if channel:
             _post_quietly(channel, f":x: Reindex failed after {time.monotonic() - started:.0f}s; the previous index keeps serving.\n```{detail[:2500]}```")
         return f"reindex: failed: {detail}"
-    text = format_summary(summary)
+    text = format_summary(summary) + (f"\n{links}" if links else "")
     if channel:
         _post_quietly(channel, f":books: Nightly reindex\n```{text[:2800]}```")
     return "reindex: " + text.splitlines()[0]
