@@ -176,21 +176,20 @@ def _export_into(name: str, path: Path, work: Path, dimension: int, fingerprint:
     sample = tokenizer.encode_batch(["ST.92 sunset period", "The Committee on WIPO Standards agreed to the plan."])
     inputs = _arrays(sample)
     names = list(inputs)
-    raw = work / "raw.onnx"
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer and legacy-exporter notices: the check below is what counts
         torch.onnx.export(
             pooled,
             tuple(torch.from_numpy(inputs[n]) for n in names),
-            str(raw),
+            str(work / MODEL),
             input_names=names,
             output_names=["embedding"],
             dynamic_axes={**{n: {0: "batch", 1: "tokens"} for n in names}, "embedding": {0: "batch"}},
             opset_version=OPSET,
             dynamo=False,
         )
-    fused = _fuse(raw, work / MODEL, int(config.num_attention_heads), int(config.hidden_size))
-    raw.unlink(missing_ok=True)
+    # Not fused with onnxruntime's BERT optimiser: measured no faster here (batches 0.9x, questions
+    # 4.4 against 4.5 ms), and onnxruntime's own graph optimisations run when the session opens.
     _check(pooled, work, names)
     return {
         "format": FORMAT,
@@ -200,31 +199,9 @@ def _export_into(name: str, path: Path, work: Path, dimension: int, fingerprint:
         "fingerprint": fingerprint,
         "source": str(path),
         "opset": OPSET,
-        "fused": fused,
         "exported_with": {"torch": torch.__version__, "onnxruntime": onnxruntime.__version__},
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-
-
-def _fuse(raw: Path, target: Path, heads: int, hidden: int) -> bool:
-    """Fuse attention, skip-layer-norm and GELU (onnxruntime's BERT optimiser); the plain graph if that fails."""
-    try:
-        from onnxruntime.transformers import optimizer
-
-        # The optimiser logs every fusion at INFO under bare module names ("fusion_base", "onnx_model"):
-        # quiet for the few seconds it runs, once per data directory.
-        disabled = logging.root.manager.disable
-        logging.disable(logging.WARNING)
-        try:
-            model = optimizer.optimize_model(str(raw), model_type="bert", num_heads=heads, hidden_size=hidden, opt_level=1)
-            model.save_model_to_file(str(target))
-        finally:
-            logging.disable(disabled)
-        return True
-    except Exception as exc:
-        log.info("ONNX graph not fused (%s); using it as exported", exc)
-        shutil.copyfile(raw, target)
-        return False
 
 
 def _check(pooled: Any, work: Path, names: list[str]) -> None:
@@ -236,7 +213,7 @@ def _check(pooled: Any, work: Path, names: list[str]) -> None:
     texts = ["What is ST.37?", "", "The Committee noted the report. " * 60, "Le Comité a adopté la norme ST.92."]
     inputs = _arrays(tokenizer.encode_batch(texts))
     session = _session(work / MODEL, 1)
-    got = session.run(None, {n: inputs[n] for n in names})[0]
+    got = session.run(None, {i.name: inputs[i.name] for i in session.get_inputs()})[0]
     with torch.no_grad():
         expected = pooled(*(torch.from_numpy(inputs[n]) for n in names)).numpy()
     cosine = float(np.min(np.sum(got * expected, axis=1)))
