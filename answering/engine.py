@@ -244,7 +244,8 @@ class AnswerEngine:
                 units = units_of(hits + pointed)
                 candidates = score_units(units, terms, prepared.intent, prepared.text, result.query_vector,
                                          self.embedder, recalled)
-        verdict = judge(candidates, units, prepared.intent, prepared.text, recalled, version.keyword.has_word)
+        verdict = judge(candidates, units, prepared.intent, prepared.text, recalled, version.keyword.has_word,
+                        config.answer.min_similarity)
         return Attempt(prepared, result, units, candidates, terms, verdict)
 
     def _answer_part(

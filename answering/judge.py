@@ -28,8 +28,7 @@ from answering.units import Unit, neighbours
 
 CONSIDERED = 12  # candidates examined, best first
 SCORE_WINDOW = 0.75  # a candidate scoring under this share of the best is not an answer
-MIN_MEANING = 0.30  # cosine with the question ...
-MIN_COVERAGE = 0.45  # ... and share of its words: below both, nothing is relevant
+MIN_COVERAGE = 0.45  # share of the question's words; below it and below `min_meaning`, nothing is relevant
 _EXPLICIT_DATE = re.compile(r"\b(?:what|which|on what|on which) (?:date|dates|day|days)\b|\bexact date\b", re.I)
 KIND_MISSING = {
     "task": "names the task",
@@ -102,7 +101,10 @@ def judge(
     question: str,
     recalled: frozenset[str],
     corpus_has: Callable[[str], bool],
+    min_meaning: float = 0.30,
 ) -> Verdict:
+    """The best candidate that answers, or a refusal with its reason. `min_meaning` is the
+    cosine (`answer.min_similarity`) under which, sharing few words too, nothing is relevant."""
     if not candidates:
         return Verdict(None, "nothing in them matches the question")
     names = required_names(intent, corpus_has)
@@ -111,14 +113,15 @@ def judge(
     missing = [n for n in names if not any(_mentions(c, n, intent) for c in documents)]
     if missing:
         return Verdict(None, f"none of them mentions {_listing(missing)}", from_records)
-    verdict = _first_passing(documents, units, intent, question, names, lenient=False)
+    verdict = _first_passing(documents, units, intent, question, names, min_meaning, lenient=False)
     if verdict.best is None and intent.kind == "date" and not _EXPLICIT_DATE.search(question):
-        verdict = _first_passing(documents, units, intent, question, names, lenient=True)
+        verdict = _first_passing(documents, units, intent, question, names, min_meaning, lenient=True)
     return verdict if verdict.best else Verdict(None, verdict.reason, from_records)
 
 
 def _first_passing(
-    documents: list[Candidate], units: list[Unit], intent: Intent, question: str, names: list[str], lenient: bool
+    documents: list[Candidate], units: list[Unit], intent: Intent, question: str, names: list[str],
+    min_meaning: float, lenient: bool,
 ) -> Verdict:
     """The best candidate that passes every check; else the reason the best one failed."""
     top = documents[0] if documents else None
@@ -139,7 +142,7 @@ def _first_passing(
             reasons.append(f"they only list {_listing(list(intent.names))} among others")
             continue
         parts = candidate.parts
-        if parts.get("meaning", 0.0) < MIN_MEANING and parts.get("coverage", 0.0) < MIN_COVERAGE and not names:
+        if parts.get("meaning", 0.0) < min_meaning and parts.get("coverage", 0.0) < MIN_COVERAGE and not names:
             reasons.append("nothing in them is close to the question")
             continue
         return Verdict(candidate)

@@ -139,9 +139,12 @@ def answer_message(
         buttons = [_button("👍 Helpful", VOTE_UP_ACTION, answer_id), _button("👎 Not helpful", VOTE_DOWN_ACTION, answer_id)]
         if shareable:
             buttons.append(_button("Share in channel", SHARE_ACTION, answer_id, "primary"))
-    if answer.found:
+    listed = answer.sources if answer.found else answer.closest
+    if listed and max_sources:
+        if not answer.found:
+            blocks.append(context("Closest passages, not an answer:"))
         room = MAX_BLOCKS - len(blocks) - (1 if buttons else 0)
-        blocks += [_source_block(s) for s in answer.sources[: max(0, min(max_sources, room))]]
+        blocks += [_source_block(s) for s in listed[: max(0, min(max_sources, room))]]
     if buttons:
         blocks.append({"type": "actions", "block_id": "answer_actions", "elements": buttons})
     return {"text": truncate(escape(answer.text), MAX_FALLBACK_CHARS), "blocks": blocks}

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlite_utils import Migrations
 
-from config.database import PerOperationStore, open_database
+from config.database import PerOperationStore
 
 TABLE = "slack_seen_events"
 MIGRATIONS = Migrations("slack_events")
@@ -38,7 +38,6 @@ class EventDedupe(PerOperationStore):
 
     def __init__(self, data_dir: Path, keep_seconds: float = 86_400, max_rows: int = 10_000) -> None:
         super().__init__(data_dir)
-        self._keeps_wal_open = open_database(data_dir)  # never used: only open, so no operation's close is the last
         self.keep_seconds = keep_seconds
         self.max_rows = max_rows
         self._inserts = itertools.count(1)

@@ -29,6 +29,7 @@ from config.slack import retry_handlers
 from bot.threads import ThreadContext, with_context
 from config.settings import Settings
 from answering.engine import AnswerEngine
+from answering.gaps import THUMBS_DOWN
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,13 @@ class Question:
         """The thread later follow-ups will name: the one asked in, or the one this question starts."""
         return self.thread_ts or self.ts
 
+    @property
+    def asked_from(self) -> str:
+        """Where it was asked, as knowledge gaps record it: a /cws command, a DM or a channel."""
+        if self.from_command:
+            return "command"
+        return "dm" if (self.channel or "").startswith("D") else "channel"
+
 
 def from_bot(event: dict) -> bool:
     """Messages from bots (this one included) are never questions."""
@@ -212,7 +220,7 @@ class SlackResponder:
             if question.channel and question.thread_key:
                 self.threads.remember(question.channel, question.thread_key, question.text)
             combined = with_context(earlier, question.text)
-            answer = self.engine.ask(combined or question.text)
+            answer = self.engine.ask(combined or question.text, asked_from=question.asked_from)
             if question.from_command and not answer.found and len(question.text.split()) == 1:
                 reply.post(help_message(unknown=question.text))  # "/cws foo": help, not an error
                 return
@@ -247,6 +255,12 @@ class SlackResponder:
     def vote(self, answer_id: str, user_id: str, vote: str, reply: Reply) -> Future:
         def work() -> None:
             recorded = self.feedback.vote(answer_id, user_id, vote)
+            if recorded and vote == "down" and self.engine.gaps is not None:
+                # A 👎 is a knowledge gap too: the secretariat sees it beside the refusals.
+                answer = self.feedback.load_answer(answer_id)
+                if answer is not None:
+                    closest = answer.sources[0].citation if answer.sources else ""
+                    self.engine.gaps.record(answer.question, THUMBS_DOWN, "slack", closest, answer.text)
             reply.post(text_message(VOTE_THANKS[vote] if recorded else GONE))
 
         return self._later(work, reply)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from answering.engine import AnswerEngine
+from answering.gaps import GapLog
 from atr.answers import AtrSubmissionFacts
 from atr.store import AtrStore
 from config.settings import Settings
-from answering.engine import AnswerEngine
 from index.embedding import Embedder
 
 
 def make_engine(settings: Settings, embedder: Embedder | None = None) -> AnswerEngine:
-    """The engine every front end uses: documents and records, plus live ATR submissions."""
-    return AnswerEngine(settings, embedder, providers=[AtrSubmissionFacts(AtrStore(settings.data_dir))])
+    """The engine every front end uses: documents and records, plus live ATR submissions; its
+    refusals are recorded as knowledge gaps for the secretariat."""
+    return AnswerEngine(settings, embedder, providers=[AtrSubmissionFacts(AtrStore(settings.data_dir))],
+                        gaps=GapLog(settings.data_dir))

@@ -116,3 +116,28 @@ def test_button_on_a_forgotten_answer_says_so(bot):
     [call] = bot.fake.wait_for("response_url")
     assert "no longer have that answer" in call.params["text"]  # said after the vote was looked up and refused
     assert FeedbackStore(bot.settings.data_dir).rows() == []
+
+
+def test_a_refusal_shows_the_closest_passages_and_is_recorded_as_a_gap(bot):
+    from answering.gaps import GapLog
+
+    question = "What did the Committee decide about WIPO Standard ST.3000?"
+    assert bot.command(_command(bot, question)).status == 200
+    [call] = bot.fake.wait_for("response_url")
+    body = json.dumps(call.blocks, ensure_ascii=False)
+    assert call.params["text"].startswith("The CWS documents I have do not say")
+    assert "Closest passages, not an answer" in body
+    assert not [b for b in call.blocks if b["type"] == "actions"]  # nothing to vote on or share
+    [gap] = GapLog(bot.settings.data_dir).top()
+    assert gap.question == question and gap.refused == 1 and gap.channel_kinds == ("command",)
+
+
+def test_a_thumbs_down_is_recorded_as_a_gap(bot):
+    from answering.gaps import GapLog
+
+    _, answer_id = _ask_privately(bot)
+    bot.action(load_payload("action_vote_down.json", bot.fake.hooks_url, ANSWER_ID=answer_id))
+    bot.fake.wait_for("response_url", 2)
+    [gap] = GapLog(bot.settings.data_dir).top()
+    assert gap.question == "When does the ST.92 sunset period end?" and gap.thumbs_down == 1
+    assert gap.closest == "WO/GA/58/9, para. 10"
