@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from cws.commands.ask import ask_command, eval_command
+from cws.commands.ask import ask_command, eval_command, gaps_command
 from cws.commands.atr import atr_group
 from cws.commands.builds import builds_command, rollback_command
 from cws.commands.documents import index_command, status_command
@@ -34,7 +34,7 @@ def cli(ctx: click.Context, config: str | None, verbose: int) -> None:
     ctx.obj = Context(config)
 
 
-for command in (index_command, ask_command, eval_command, status_command, serve_command, feedback_group,
+for command in (index_command, ask_command, eval_command, gaps_command, status_command, serve_command, feedback_group,
                 atr_group, jobs_group, deadlines_command, builds_command, rollback_command,
                 sources_group, docs_command):
     cli.add_command(command)
