@@ -8,6 +8,7 @@ recorded with its headers, so a test can see the conditional request, the Host h
 from __future__ import annotations
 
 import hashlib
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ class Seen:
 
 
 class ReportSite:
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.pages: dict[str, Page] = {}
         self.requests: list[Seen] = []
         site = self
@@ -50,12 +51,15 @@ class ReportSite:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        self.scheme = "https" if tls else "http"
+        if tls:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def serve(self, path: str, body: bytes | str, **options: object) -> Page:
         page = Page(body.encode() if isinstance(body, str) else body, **options)  # type: ignore[arg-type]

@@ -235,3 +235,49 @@ def test_one_request_a_second_per_host():
     clock[0] += 5
     assert throttle.wait("reports.example.org") == 0
     assert slept == [pytest.approx(1.0)]
+
+
+def _certificates(folder):  # type: ignore[no-untyped-def]
+    """A test CA and a certificate it signed for reports.jpo.test (openssl on the PATH)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make test certificates")
+
+    def run(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    (folder / "san.ext").write_text("subjectAltName=DNS:reports.jpo.test\n")
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+        "-subj", "/CN=CWS test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "site.key", "-out", "site.csr", "-subj",
+        "/CN=reports.jpo.test")
+    run("x509", "-req", "-in", "site.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+        "site.pem", "-days", "2", "-extfile", "san.ext")
+    return folder / "ca.pem", folder / "site.pem", folder / "site.key"
+
+
+def test_tls_is_verified_against_the_real_host_name_while_connecting_to_the_checked_address(tmp_path, monkeypatch):
+    import ssl
+
+    from atr import guard
+
+    ca, cert, key = _certificates(tmp_path)
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    site = ReportSite(tls=server_side)
+    try:
+        site.serve("/ok.html", "<html><body><p>over TLS</p></body></html>")
+        lookups = resolver({"reports.jpo.test": ["127.0.0.1"], "other.jpo.test": ["127.0.0.1"]})
+        policy = FetchPolicy(allow_loopback=True, timeout=5)
+        with pytest.raises(FetchFailed, match="TLS certificate is not valid for reports.jpo.test"):
+            fetch(site.url("/ok.html", "reports.jpo.test"), policy, resolver=lookups, throttle=NO_WAIT)  # unknown CA
+        monkeypatch.setattr(guard, "_ssl_context", ssl.create_default_context(cafile=str(ca)))
+        got = fetch(site.url("/ok.html", "reports.jpo.test"), policy, resolver=lookups, throttle=NO_WAIT)
+        assert got.status == 200 and b"over TLS" in got.body  # connected to 127.0.0.1, verified as the name
+        with pytest.raises(FetchFailed, match="TLS certificate is not valid for other.jpo.test"):
+            fetch(site.url("/ok.html", "other.jpo.test"), policy, resolver=lookups, throttle=NO_WAIT)
+    finally:
+        site.stop()
