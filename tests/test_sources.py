@@ -190,11 +190,11 @@ def test_docs_keeps_the_time_a_document_was_indexed(cws, folders):
     first = {d["doc_id"]: d["indexed_at"] for d in json.loads(cws("docs", "--json", "--records").output)}
     (mine / "zebra.md").write_text("# Zebra\n\nThe zebra task force met in Nairobi in 2026.\n", encoding="utf-8")
     live = live_build(cws.settings.index_root)
-    with sqlite3.connect(live / "passages.db") as db:  # as if that build was made an hour earlier
+    with sqlite3.connect(live / "passages.db") as db:  # as if that build was made long ago
         db.execute("update provenance set indexed_at = '2000-01-01T00:00:00Z'")
     cws("index", str(other))
     again = {d["doc_id"]: d["indexed_at"] for d in json.loads(cws("docs", "--json", "--records").output)}
-    assert first["mine/zebra.md"] != again["mine/zebra.md"] != "2000-01-01T00:00:00Z"  # changed: indexed anew
+    assert again["mine/zebra.md"] >= first["mine/zebra.md"] > "2000-01-01T00:00:00Z"  # changed: indexed anew
     assert again["record:task:24"] == "2000-01-01T00:00:00Z"  # unchanged: the time it was first indexed
 
 
