@@ -3,13 +3,16 @@
 `AtrAccess` holds the ATR store, the access policy (read from `atr:` once, when the app
 is created), the user-group cache, the configured clock (`jobs.timezone`) and a small
 `BackgroundWork` pool for work that must not hold up Slack's acknowledgement; a failure
-there is logged with its traceback and the user is told.
+there is logged with its traceback and the user is told. Reading a submitted link (a
+fetch of up to `atr.fetch.timeout_seconds`, then a rebuild of the index) has a pool of
+its own, one link at a time, so `/atr` commands never wait behind it.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -18,9 +21,12 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from atr.followup import FollowUp, read_and_index
+from atr.health import Health, link_health
+from atr.links import LinkStore
 from atr.permissions import AccessPolicy
 from atr.report import TYPES, Coverage, coverage
-from atr.store import AtrStore
+from atr.store import AtrStore, StoredSubmission
 from atr.validation import Submission, field_errors, normalize_year, validate
 from bot.background import BackgroundWork
 from bot.usergroups import UserGroups
@@ -34,6 +40,11 @@ SORRY = (
     "Sorry, something went wrong with that request. It has been logged for the maintainers; please try again later. "
     "A link is stored only when you see a confirmation (`/atr list OFFICE` shows what is stored)."
 )
+READING_SORRY = (
+    "Your link is stored. Reading the report failed unexpectedly; this has been logged for the maintainers, "
+    "and the link is read again tonight."
+)
+RETRY_HINT = "it is read again every night, and `/atr submit` with a corrected link replaces it."
 
 
 def policy_from(settings: Settings) -> AccessPolicy:
@@ -69,6 +80,9 @@ class AtrAccess:
         self.policy = policy_from(settings)
         self.groups = UserGroups(self.policy.group_ids)
         self.background = BackgroundWork("cws-atr", workers, SORRY, "ATR request failed")
+        self.settings = settings
+        self.links = LinkStore(settings.data_dir)
+        self.reading = BackgroundWork("cws-atr-links", 1, READING_SORRY, "reading a submitted ATR link failed")
 
     # --- time: "this year" is the configured zone's ---------------------------------------
 
@@ -125,6 +139,16 @@ class AtrAccess:
         for s in self.store.current():
             counts.setdefault(s.year, dict.fromkeys(TYPES, 0))[s.ip_type] += 1
         return dict(sorted(counts.items()))
+
+    def link_health(self, year: int) -> Health:
+        """Which of the year's current links were read and which do not work (`/atr status`)."""
+        return link_health(self.store, self.links, self.today(), self.atr.stale_after_days, year=year)
+
+    def read_later(self, stored: StoredSubmission, report: Callable[[FollowUp], object],
+                   tell: Callable[[str], object]) -> Future:
+        """After the confirmation: read the link just stored, index its report, and `report` what happened
+        ("34 passages", or why not); `tell` reaches the user if that fails unexpectedly."""
+        return self.reading.submit(lambda: report(read_and_index(self.settings, stored, retry_hint=RETRY_HINT)), tell)
 
     def deadlines(self, days: int | None = None) -> list[Deadline] | None:
         """Upcoming deadlines (within `days`), None when no deadlines file is configured.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+from atr.followup import FollowUp
+from atr.health import Health
 from atr.offices import office_name
 from atr.report import TYPE_LABELS, TYPES, Coverage
 from atr.store import StoredSubmission
@@ -29,12 +31,13 @@ HELP_TEXT = """\
     OFFICE: the WIPO ST.3 code (GB, EP, WO…) · TYPE: PI, TM or ID (or patent, trademark, design) · \
 YEAR: the year of the activities ({year} for the reports sent in {next_year}).
 • `/atr list [OFFICE]` — an office's links over the years.
-• `/atr status [YEAR] [chart]` — CWS Secretariat: offices × PI/TM/ID with counts per type; \
-`chart` also posts a chart in the channel.
+• `/atr status [YEAR] [chart]` — CWS Secretariat: offices × PI/TM/ID with counts per type and the links that \
+do not work; `chart` also posts a chart in the channel.
 • `/atr help` — this message.
 Submitting again for the same office, IP right and year replaces the link; the earlier one is kept \
-in the history. Delegates submit for their own office, the CWS Secretariat for any office. Replies \
-are only visible to you."""
+in the history. Once stored, the report is read and indexed, so questions about it are answered from it; \
+a follow-up says so, or why not (e.g. the link returns 404). Delegates submit for their own office, \
+the CWS Secretariat for any office. Replies are only visible to you."""
 
 
 def _plain(text: str) -> dict:
@@ -148,6 +151,24 @@ def confirmation(stored: StoredSubmission) -> dict:
     return message(fallback, blocks)
 
 
+def follow_up_message(follow: FollowUp) -> dict:
+    """What reading the link just stored gave: the report indexed, or why not (the link stays stored)."""
+    icon = ":warning:" if follow.check.outcome == "failed" else ":page_facing_up:"
+    return message(follow.text, [section(truncate(f"{icon} {escape(follow.text)}", MAX_SECTION_CHARS))])
+
+
+def health_blocks(health: Health) -> list[dict]:
+    """The year's links that do not work, and how many were read (nothing when none were submitted)."""
+    if not health.total:
+        return []
+    lines = [f"*Links read and indexed:* {health.indexed} of {health.total}"]
+    lines += [f"• *{escape(p.label)}* {escape(p.state())}: {escape(p.record.reason or '')} — {link(p.record.url)}"
+              for p in health.problems]
+    if health.unread:
+        lines.append("• not read yet: " + ", ".join(f"{s.office} {s.year} {s.ip_type}" for s in health.unread))
+    return [section(truncate("\n".join(lines), MAX_SECTION_CHARS))]
+
+
 def rejected(errors: dict[str, str]) -> dict:
     """A one-line submission with bad fields: every problem, and nothing stored."""
     problems = [f"• {escape(errors[f])}" for f in FIELDS if f in errors]
@@ -181,10 +202,11 @@ def coverage_blocks(cov: Coverage) -> list[dict]:
     return blocks
 
 
-def status_message(cov: Coverage) -> dict:
+def status_message(cov: Coverage, health: Health | None = None) -> dict:
     head = section(f"*ATR coverage — reports on {cov.year} activities* (sent in {cov.year + 1})")
     counts = ", ".join(f"{t} {cov.count(t)}" for t in TYPES)
-    return message(f"ATRs on {cov.year} activities: {counts}", [head, *coverage_blocks(cov)])
+    links = health_blocks(health) if health else []
+    return message(f"ATRs on {cov.year} activities: {counts}", [head, *coverage_blocks(cov), *links])
 
 
 def list_message(office: str, submissions: list[StoredSubmission]) -> dict:

@@ -119,8 +119,8 @@ def test_good_submission_is_confirmed_only_after_it_is_committed(atr_bot):
     response = atr(atr_bot, f"submit gb trademark {YEAR} {escape(GB_URL)} simplified   template")
     assert response.status == 200 and response.body == b""  # nothing to say until it is stored
 
-    [call] = atr_bot.fake.wait_for("response_url")
-    [[row]] = seen_when_confirmed  # the row existed when the confirmation arrived
+    call, follow_up = atr_bot.fake.wait_for("response_url", 2)  # the confirmation, then reading the link
+    [row] = seen_when_confirmed[0]  # the row existed when the confirmation arrived
     assert (row.office, row.ip_type, row.year, row.url) == ("GB", "TM", YEAR, GB_URL)
     assert (row.team_id, row.user_id, row.note, row.version) == ("T0CWSTEAM", "U0DELEGGB", "simplified template", 1)
 
@@ -130,6 +130,9 @@ def test_good_submission_is_confirmed_only_after_it_is_committed(atr_bot):
                  escape(GB_URL), "simplified template", "<@U0DELEGGB>", "Version 1"]:
         assert fact in shown, fact
     assert "Replaced" not in shown
+    # The tests look up no host names: the link cannot be read, and the follow-up says so; the link stays stored.
+    assert follow_up.text.startswith(f"Could not read the report at {escape(GB_URL)}: the host name www.ipo.gov.uk")
+    assert "The link is stored as submitted" in follow_up.text and len(stored(atr_bot)) == 1
 
 
 def test_a_slack_formatted_link_is_stored_without_its_label(atr_bot):
@@ -142,7 +145,7 @@ def test_a_slack_formatted_link_is_stored_without_its_label(atr_bot):
 def test_a_link_of_the_longest_accepted_length_is_shown_whole(atr_bot):
     url = "https://www.ipo.gov.uk/" + "a" * (2048 - 23)
     atr(atr_bot, f"submit GB PI {YEAR} {url}")
-    [call] = atr_bot.fake.wait_for("response_url")
+    call = atr_bot.fake.wait_for("response_url")[0]
     assert f"*Link:* {url}" in [b["text"]["text"] for b in call.blocks if b["type"] == "section"]
     assert [s.url for s in stored(atr_bot)] == [url]
 
@@ -155,9 +158,9 @@ def test_two_word_ip_rights_are_understood(atr_bot):
 
 def test_resubmission_replaces_the_link_and_keeps_the_history(atr_bot):
     atr(atr_bot, f"submit GB TM {YEAR} https://www.ipo.gov.uk/atr/first")
-    atr_bot.fake.wait_for("response_url")
+    atr_bot.fake.wait_for("response_url", 2)  # the confirmation and the follow-up on reading the link
     atr(atr_bot, f"submit GB TM {YEAR} https://www.ipo.gov.uk/atr/second corrected link")
-    second = atr_bot.fake.wait_for("response_url", 2)[1]
+    second = atr_bot.fake.wait_for("response_url", 3)[2]
 
     shown = json.dumps(second.blocks)
     assert "https://www.ipo.gov.uk/atr/second" in shown
@@ -199,9 +202,9 @@ def test_the_secretariat_submits_for_any_office(atr_bot):
 
 def test_user_group_membership_grants_delegate_rights(atr_bot):
     atr(atr_bot, f"submit FR PI {YEAR} https://www.inpi.fr/atr-pi", user="U0GROUPIE")
-    atr_bot.fake.wait_for("response_url")
+    atr_bot.fake.wait_for("response_url", 2)  # each: the confirmation and the follow-up on reading the link
     atr(atr_bot, f"submit FR TM {YEAR} https://www.inpi.fr/atr-tm", user="U0GROUPIE")
-    atr_bot.fake.wait_for("response_url", 2)
+    atr_bot.fake.wait_for("response_url", 4)
 
     assert [(s.office, s.ip_type, s.user_id) for s in stored(atr_bot)] == [("FR", "PI", "U0GROUPIE"), ("FR", "TM", "U0GROUPIE")]
     [lookup] = atr_bot.fake.calls_to("usergroups.users.list")  # the second request used the cache

@@ -3,7 +3,8 @@
 Input is checked before the acknowledgement, so a bad field is answered at once and
 nothing is stored. Permissions (which may need a user-group lookup), storing and the
 confirmation happen after it, in `AtrAccess`'s background pool; replies go to the
-command's response_url, so only the submitter sees them, in any conversation.
+command's response_url, so only the submitter sees them, in any conversation. After the
+confirmation, the link is read and a follow-up says whether its report was indexed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bot.atr_access import AtrAccess
 from bot.atr_blocks import (
     USAGE,
     confirmation,
+    follow_up_message,
     help_message,
     list_message,
     rejected,
@@ -119,6 +121,7 @@ class _Request:
                 return
             stored = self.access.store.submit(submission, self.command.get("team_id", ""), self.user_id)  # committed
             self.reply.post(confirmation(stored))
+            self.access.read_later(stored, lambda follow: self.reply.post(follow_up_message(follow)), self.tell)
 
         self.access.background.submit(work, self.tell)
 
@@ -143,7 +146,7 @@ class _Request:
                 self.tell(str(exc))
                 return
             cov = self.access.coverage(year)
-            self.reply.post(status_message(cov))
+            self.reply.post(status_message(cov, self.access.link_health(year)))
             if chart:
                 self.post_chart(cov)
 

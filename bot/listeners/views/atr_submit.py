@@ -3,7 +3,8 @@
 Everything up to the commit happens before the acknowledgement, because Slack shows a
 field error (a bad code, an office the user may not submit for) only in the response to
 the submission itself. The confirmation follows once the form has closed: ephemeral in
-the channel the form was opened from, or a direct message.
+the channel the form was opened from, or a direct message; then, the same way, whether
+the link's report was read and indexed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from slack_sdk import WebClient
 
 from atr.errors import NotAllowed
 from bot.atr_access import AtrAccess, PrivateReply
-from bot.atr_blocks import channel_of, confirmation, form_values, problem_modal
+from bot.atr_blocks import channel_of, confirmation, follow_up_message, form_values, problem_modal
 from bot.blocks import text_message
 
 CHOOSE_TYPE = "Choose the IP right: patent, trademark or industrial design."
@@ -53,5 +54,6 @@ def handle(ack: Callable[..., None], body: dict, view: dict, client: WebClient, 
         ack()
         closed = True
         reply.post(confirmation(stored))
+        access.read_later(stored, lambda follow: reply.post(follow_up_message(follow)), tell)
 
     access.background.run(work, tell)
