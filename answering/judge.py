@@ -45,7 +45,6 @@ KIND_MISSING = {
     "organization": "names them",
     "person": "names who",
     "acronym": "spells that name out",
-    "place": "says where",
 }
 
 
@@ -109,7 +108,12 @@ def judge(
         return Verdict(None, "nothing in them matches the question")
     names = required_names(intent, corpus_has)
     documents = [c for c in candidates if c.unit.hit.passage.doc_id not in recalled]
-    from_records = next((c for c in candidates if c.unit.hit.passage.doc_id in recalled), None)
+    # A recalled record is shown beside a refusal only when it is about the question's subject.
+    from_records = next(
+        (c for c in candidates if c.unit.hit.passage.doc_id in recalled and names
+         and all(_mentions(c, n, intent) for n in names)),
+        None,
+    )
     missing = [n for n in names if not any(_mentions(c, n, intent) for c in documents)]
     if missing:
         return Verdict(None, f"none of them mentions {_listing(missing)}", from_records)

@@ -40,7 +40,7 @@ _STANDARD = re.compile(r"\bST\.\s?(\d{1,3}(?:/[A-Z])?)\b")
 _URL = re.compile(r"https?://\S+|\bwww\.\S+|\b[\w-]+\.(?:int|org|com|net)/\S*")
 _TASK = re.compile(r"\bTask No\. \d+")
 _PLACE_NAME = re.compile(
-    rf"\b(?:in|at)\s+(?!{_MONTH}\b|the\b|The\b)([A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}})"
+    rf"\b(?:in|at|on)\s+(?!{_MONTH}\b|the\b|The\b)([A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}})"
 )
 _PLACE = re.compile(r"\b(?:website|web site|web page|wiki|Database|database|portal|platform|page)\b")
 _LANGUAGE = re.compile(

@@ -12,11 +12,13 @@ import fcntl
 import hashlib
 import json
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ from index.layout import (
     live_name,
     new_build_name,
     read_info,
+    remove_partial_builds,
     switch_live,
     write_atomically,
 )
@@ -59,6 +62,8 @@ class BuildSummary:
     previous: str | None
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    # the same file as before, re-read and re-embedded all the same (`--full`, a model change)
+    reembedded: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
@@ -76,6 +81,7 @@ class BuildSummary:
             "previous": self.previous,
             "added": self.added,
             "changed": self.changed,
+            "reembedded": self.reembedded,
             "removed": self.removed,
             "unchanged": len(self.unchanged),
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
@@ -99,18 +105,71 @@ def content_hash(model: str, passage: Passage) -> str:
     return hashlib.sha256(f"{model}\x00{embedding_text(passage)}".encode()).hexdigest()
 
 
+LOCK_POLL_SECONDS = 0.2
+
+
+def lock_holder(root: Path) -> str:
+    """Who holds the build lock, as its holder wrote it: "process 12345 (started 2026-01-03 14:02:11)"."""
+    try:
+        pid, _, started = (root / LOCK).read_text().strip().partition(" ")
+    except OSError:
+        pid, started = "", ""
+    if not pid.isdigit():
+        return "another process"  # between its taking the lock and writing its pid, or an older version
+    return f"process {pid}" + (f" (started {started})" if started else "")
+
+
 @contextmanager
-def build_lock(root: Path) -> Iterator[None]:
+def build_lock(
+    root: Path, wait: float | None = 0.0, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold the data directory's build lock, with this process's pid and start time written in the lock file so
+    that a second build can say whom it waits for.
+
+    `wait`: seconds to wait while another process holds it (0: refuse at once, None: until it is free);
+    `on_wait(holder)` is called once, when waiting starts. Giving up (the time is over, or Ctrl-C while waiting)
+    raises BuildLocked naming the holder.
+    """
     root.mkdir(parents=True, exist_ok=True)
     with open(root / LOCK, "a+") as handle:
+        _acquire(handle, root, wait, on_wait)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise BuildLocked(f"another build is running in {root}") from exc
-        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()} {datetime.now().astimezone():%Y-%m-%d %H:%M:%S}\n")
+            handle.flush()
             yield
         finally:
+            handle.seek(0)
+            handle.truncate()  # a free lock names no one
+            handle.flush()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _acquire(handle: Any, root: Path, wait: float | None, on_wait: Callable[[str], None] | None) -> None:
+    deadline = None if wait is None else time.monotonic() + wait
+    waiting = False
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError as exc:
+                if deadline is not None and time.monotonic() >= deadline:
+                    if waiting:
+                        raise BuildLocked(f"gave up after {wait:g}s waiting for the build lock held by "
+                                          f"{lock_holder(root)}") from exc
+                    raise BuildLocked(f"another build is running in {root}: the build lock is held by "
+                                      f"{lock_holder(root)}") from exc
+            if not waiting:
+                waiting = True
+                if on_wait is not None:
+                    on_wait(lock_holder(root))
+            time.sleep(LOCK_POLL_SECONDS)
+    except KeyboardInterrupt:
+        if not waiting:
+            raise
+        raise BuildLocked(f"gave up waiting for the build lock held by {lock_holder(root)}") from None
 
 
 def _no_progress(_label: str, _total: int) -> Callable[[int], None]:
@@ -428,6 +487,8 @@ def build_index(
     max_removed_fraction: float = 0.2,
     allow_removals: bool = False,
     removed_on_purpose: frozenset[str] = frozenset(),
+    lock_wait: float | None = 0.0,
+    on_lock_wait: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     """Build a new version from `scan` and make it live; returns what changed.
 
@@ -437,7 +498,8 @@ def build_index(
     in `removed_on_purpose` may leave. A source that failed to scan (invalid manifest) raises SourceFailed.
     A run in which nothing changed writes no new build, so no-op runs never push rollback points out.
     `after_stage(name)` is a test seam: it is called after each stage so a test can
-    kill the process mid-build and check that the live index survives.
+    kill the process mid-build and check that the live index survives. While another process builds, wait up to
+    `lock_wait` seconds for it (None: until it is done), calling `on_lock_wait(holder)` once (`build_lock`).
     """
     started = time.monotonic()
     stage = after_stage or _no_stage
@@ -446,8 +508,9 @@ def build_index(
             "\n".join(f"cannot index: {failure}" for failure in scan.failures)
             + "\nNothing was indexed and the live index is unchanged; fix the manifest and run 'cws index' again."
         )
-    with build_lock(root):
+    with build_lock(root, wait=lock_wait, on_wait=on_lock_wait):
         builds_dir(root).mkdir(parents=True, exist_ok=True)
+        remove_partial_builds(root, locked=True)  # folders a killed build left behind
         previous = PreviousBuild.load(live_build(root), embedder.name, embedder.dimension)
         if full:
             previous = previous.for_full_build()
@@ -465,7 +528,11 @@ def build_index(
 
         parsed = parse_documents(plan, sources, previous, progress)
         plan = plan.readable(parsed.documents)
-        summary.added, summary.changed = plan.added, plan.changed
+        summary.added = plan.added
+        # Same bytes as the live build's: re-read and re-embedded all the same (--full, a model change).
+        same = {d for d in plan.changed if previous.fingerprints.get(d) == sources[d].fingerprint}
+        summary.changed = [d for d in plan.changed if d not in same]
+        summary.reembedded = [d for d in plan.changed if d in same]
         summary.skipped += parsed.skipped
         summary.kept_previous += parsed.kept_previous
         if previous.directory and previous.keyword_reusable and plan.nothing_changed:

@@ -330,12 +330,12 @@ def _partials(root: Path) -> list[str]:
 
 def test_a_kill_right_after_a_switch_leaves_partial_builds_that_start_up_removes(ws, embedder):
     corpus = ws.settings.corpus_dirs[0]
-    (corpus / "one.md").write_text("# One\n\nA document whose build is killed midway.\n")
-    with pytest.raises(Killed):
-        run_build(ws.settings, embedder=embedder, progress=QUIET, after_stage=_kill_at("embedded"))
     (corpus / "two.md").write_text("# Two\n\nA document whose build is killed right after it went live.\n")
     with pytest.raises(Killed):
         run_build(ws.settings, embedder=embedder, progress=QUIET, after_stage=_kill_at("switched"))
+    (corpus / "one.md").write_text("# One\n\nA document whose build is killed midway.\n")
+    with pytest.raises(Killed):
+        run_build(ws.settings, embedder=embedder, progress=QUIET, after_stage=_kill_at("embedded"))
     [partial] = _partials(ws.root)
     switched = live_name(ws.root)
     assert switched not in (ws.live, partial)
@@ -372,3 +372,13 @@ def test_check_build_accepts_a_whole_build_and_names_the_first_problem(ws):
     with pytest.raises(BuildDamaged, match="vectors.npy is missing") as info:
         check_build(ws.live_dir)
     assert info.value.build == ws.live
+
+
+def test_a_build_removes_what_an_interrupted_build_left(ws, embedder):
+    corpus = ws.settings.corpus_dirs[0]
+    (corpus / "one.md").write_text("# One\n\nA document whose build is killed midway.\n")
+    with pytest.raises(Killed):
+        run_build(ws.settings, embedder=embedder, progress=QUIET, after_stage=_kill_at("embedded"))
+    assert len(_partials(ws.root)) == 1
+    run_build(ws.settings, embedder=embedder, progress=QUIET)
+    assert _partials(ws.root) == []
