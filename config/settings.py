@@ -193,11 +193,11 @@ def load_settings(config_path: str | Path | None = None, environ: dict[str, str]
         raw["model"]["path"] = _resolve(base, raw["model"]["path"])
     if env.get("CWS_DATA_DIR"):
         raw["data_dir"] = Path(env["CWS_DATA_DIR"]).expanduser().resolve()
+    typed: dict[Path, str] = {}  # CWS_CORPUS_DIRS entry as written, by the folder it names: for the error
     if env.get("CWS_CORPUS_DIRS"):
         raw["corpus_dirs_origin"] = "environment"
-        raw["corpus_dirs"] = [
-            Path(p).expanduser().resolve() for p in env["CWS_CORPUS_DIRS"].split(os.pathsep) if p
-        ]
+        typed = {Path(p).expanduser().resolve(): p for p in env["CWS_CORPUS_DIRS"].split(os.pathsep) if p}
+        raw["corpus_dirs"] = list(typed)
     raw.setdefault("data_dir", Path("~/.local/share/cws-assistant"))
     try:
         settings = Settings(**raw, config_path=path)
@@ -206,6 +206,12 @@ def load_settings(config_path: str | Path | None = None, environ: dict[str, str]
         key = ".".join(str(part) for part in first["loc"])
         raise ConfigError(f"{path}: invalid key '{key}': {first['msg']}") from exc
     for folder in settings.corpus_dirs:
-        if not folder.is_dir():
-            raise ConfigError(f"{path}: corpus_dirs entry {folder} is not a directory")
+        if folder.is_dir():
+            continue
+        problem = "is not a directory" if folder.exists() else "does not exist"
+        if folder in typed:  # blame the variable the user set, not a file they never touched
+            shown = typed[folder] if typed[folder] == str(folder) else f"{typed[folder]} ({folder})"
+            raise ConfigError(f"CWS_CORPUS_DIRS entry {shown} {problem}; "
+                              f"CWS_CORPUS_DIRS lists document folders separated by '{os.pathsep}'")
+        raise ConfigError(f"{path}: corpus_dirs entry {folder} {problem}")
     return settings

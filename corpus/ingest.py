@@ -25,7 +25,7 @@ from corpus.passages import build_passages
 log = logging.getLogger(__name__)
 
 # Bump when loaders or passage splitting change, so every document is re-parsed.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"  # 3: Word titles and paragraph numbering, symbols in headings
 
 
 @dataclass(frozen=True)

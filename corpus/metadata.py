@@ -11,7 +11,14 @@ from corpus.model import DocumentMeta, LoadedDocument
 
 _LEAD_BLOCKS = 6
 _SYMBOL_LINE = re.compile(r"^\s*([A-Z]{2,}(?:/[A-Z0-9]+)*/\d+(?:/\d+)?(?:\s*Rev\.?\s*\d*)?)\s*$", re.M)
+# A symbol inside a heading ("# CWS/13/7: Report on ...", "<h1>Report ... (CWS/13/7)</h1>"): at least three
+# parts, so a session ("CWS/12") named in a heading is not taken for the document's symbol.
+_HEADING_SYMBOL = re.compile(r"(?<![\w/.])([A-Z]{2,}(?:/[A-Z0-9]+)+/\d+(?:\s*Rev\.?\s*\d+)?)(?![\w/])")
 _DATE_LINE = re.compile(r"(?i)\bdate\s*:\s*[^\n]*?\b((?:19|20)\d\d)\b")
+# The cover lines of a CWS document, which Word documents often set as short ALL-CAPS paragraphs (headings).
+_COVER_LINE = re.compile(r"(?i)^(original|date|language|english|french|spanish)\b\s*:?")
+_SEPARATORS = " \t:–—-|,;"
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 
 
 def _lead_text(document: LoadedDocument) -> str:
@@ -19,10 +26,31 @@ def _lead_text(document: LoadedDocument) -> str:
     return "\n".join(texts)
 
 
-def _first_heading(document: LoadedDocument) -> str | None:
+def _heading_symbol(document: LoadedDocument) -> str | None:
+    """A symbol stated in one of the opening headings, as Markdown and HTML documents put it."""
+    for block in document.blocks[:_LEAD_BLOCKS]:
+        if block.kind == "heading" and (match := _HEADING_SYMBOL.search(block.text)):
+            return match.group(1)
+    return None
+
+
+def _as_title(text: str | None, symbol: str | None) -> str | None:
+    """`text` as a title: without the symbol it may carry ("CWS/13/7: Report on ..."); None when nothing is left
+    but a symbol, a cover line ("ORIGINAL: ENGLISH") or a letter or two."""
+    text = (text or "").strip()
+    if not text or _COVER_LINE.match(text) or _SYMBOL_LINE.fullmatch(text):
+        return None
+    if symbol and symbol in text:
+        text = _EMPTY_BRACKETS.sub(" ", text.replace(symbol, " "))
+        text = " ".join(text.split()).strip(_SEPARATORS)
+    return text if sum(c.isalpha() for c in text) >= 3 else None
+
+
+def _first_heading(document: LoadedDocument, symbol: str | None) -> str | None:
+    """The first heading that is a title, so a Word document's symbol and cover lines are not taken for one."""
     for block in document.blocks:
-        if block.kind == "heading" and block.text.strip():
-            return block.text.strip()
+        if block.kind == "heading" and (title := _as_title(block.text, symbol)):
+            return title
     return None
 
 
@@ -36,7 +64,7 @@ def derive_meta(
     lead = _lead_text(document)
     symbol_match = _SYMBOL_LINE.search(lead)
     symbol = (entry.symbol if entry and entry.symbol else None) or (
-        symbol_match.group(1) if symbol_match else None
+        symbol_match.group(1) if symbol_match else _heading_symbol(document)
     )
     lead_entities = extract_entities(lead)
     session = entry.session if entry and entry.session else None
@@ -51,8 +79,8 @@ def derive_meta(
         year = int(date.group(1)) if date else None
     title = (
         (entry.title if entry and entry.title else None)
-        or document.title
-        or _first_heading(document)
+        or _as_title(document.title, symbol)
+        or _first_heading(document, symbol)
         or path.stem.replace("_", " ")
     )
     return DocumentMeta(

@@ -53,7 +53,7 @@ def test_environment_overrides(tmp_path):
 
 
 def test_missing_corpus_dir_is_reported(tmp_path):
-    with pytest.raises(ConfigError, match="not a directory"):
+    with pytest.raises(ConfigError, match="^CWS_CORPUS_DIRS entry .*nope does not exist"):
         load_settings(CONFIGS / "minimal.yaml", environ={"CWS_CORPUS_DIRS": str(tmp_path / "nope")})
 
 

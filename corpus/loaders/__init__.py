@@ -22,6 +22,7 @@ from corpus.model import LoadedDocument
 _LOADERS: dict[str, Callable[[Path], LoadedDocument]] = {
     ".txt": load_text,
     ".md": load_markdown,
+    ".markdown": load_markdown,
     ".docx": load_docx,
     ".pdf": load_pdf,
     ".html": load_html,

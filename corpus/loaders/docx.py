@@ -4,8 +4,11 @@ Word stores paragraph numbers outside the text (`w:numPr`), exactly like the
 .txt exports where such paragraphs start with a TAB. So the same rule
 applies: an auto-numbered paragraph starts a paragraph (number left None for
 the later numbering pass), while un-numbered body text, bullets and
-lettered sub-items continue the current paragraph when the document uses
-numbering at all.
+lettered sub-items continue the current paragraph when the document numbers
+its paragraphs (most of its body paragraphs are numbered, as in CWS documents).
+A document as people usually write it numbers none, or only a list here and
+there: then every paragraph stands alone and is numbered in order, and a typed
+"1." starts a list item, not paragraph 1 again.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ from corpus.model import Block, LoadedDocument, Table
 _HEADING_STYLE_RE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _MAX_STYLE_DEPTH = 20
 _LIST_FORMATS = {"bullet", "lowerLetter", "upperLetter", "lowerRoman", "upperRoman", "none"}
+# Word fills the Title property with the file name or the document symbol as often as with a title.
+_NOT_A_TITLE_RE = re.compile(
+    r"^(?:(?i:microsoft word\b.*|.*\.docx?|title)|[A-Z]{2,}(?:/[A-Z0-9]+)*/\d+(?:/\d+)?(?:\s*Rev\.?\s*\d*)?)$"
+)
 
 
 @dataclass
@@ -47,6 +54,16 @@ class _Para:
     number: str | None = None
 
 
+@dataclass(frozen=True)
+class _Line:
+    """One body paragraph as Word holds it: its text, Word numbering ("number", "list", None), typed number."""
+
+    text: str
+    numbering: str | None
+    printed: str | None
+    bullet: bool
+
+
 def load_docx(path: Path) -> LoadedDocument:
     """Load a .docx file; damaged packages raise UnreadableDocument."""
     try:
@@ -55,8 +72,14 @@ def load_docx(path: Path) -> LoadedDocument:
         raise UnreadableDocument(f"corrupt .docx: {exc or type(exc).__name__}", path) from None
     reader = _Reader(document)
     blocks = reader.read()
-    title = (document.core_properties.title or "").strip() or reader.title_paragraph
+    title = _property_title(document) or reader.title_paragraph
     return LoadedDocument(blocks=tuple(blocks), title=title or None)
+
+
+def _property_title(document: docx.document.Document) -> str | None:
+    """The Title property when it is one; a file name or a symbol there leaves the title to the first heading."""
+    title = clean_text(document.core_properties.title or "")
+    return title if title and not _NOT_A_TITLE_RE.match(title) else None
 
 
 class _Reader:
@@ -68,17 +91,43 @@ class _Reader:
         self.title_paragraph: str | None = None
 
     def read(self) -> list[Block]:
-        content = list(self.document.iter_inner_content())
-        paragraphs = [c for c in content if isinstance(c, Paragraph)]
-        numbered_doc = any(
-            self._numbering(p) == "number" or split_number(p.text.strip())[0] for p in paragraphs
-        )
+        lines = self._classify()
+        body = [line for line in lines if isinstance(line, _Line)]
+        numbered = sum(line.numbering == "number" or line.printed is not None for line in body)
+        plain = sum(line.numbering is None and line.printed is None for line in body)
+        numbered_doc = numbered > 0 and numbered >= plain
         items: list[Block | _Para] = []
         current: _Para | None = None
+        for line in lines:
+            if isinstance(line, Block):
+                if line.kind in ("heading", "break"):
+                    current = None  # a heading or a marker ends the paragraph; a note after a table joins it
+                if line.kind != "break" or line.text:
+                    items.append(line)
+                continue
+            if numbered_doc and line.numbering == "number":
+                current = _Para([line.text])
+                items.append(current)
+            elif numbered_doc and line.printed is not None:
+                current = _Para([split_number(line.text)[1]], line.printed)
+                items.append(current)
+            elif current is not None and (line.numbering == "list" or numbered_doc):
+                current.lines.append(("· " if line.bullet else "") + line.text)
+            else:  # stands alone: numbered in order by corpus.passages
+                current = _Para([("· " if line.bullet else "") + line.text])
+                items.append(current)
+        return [
+            Block(kind="paragraph", text="\n".join(i.lines), number=i.number) if isinstance(i, _Para) else i
+            for i in items
+        ]
+
+    def _classify(self) -> list[Block | _Line]:
+        """The body in order: headings, part breaks and tables as blocks, every other paragraph as a `_Line`."""
+        out: list[Block | _Line] = []
         previous = ""
-        for item in content:
+        for item in self.document.iter_inner_content():
             if isinstance(item, DocxTable):
-                items.extend(_table_blocks(item))
+                out.extend(_table_blocks(item))
                 continue
             text = clean_text(item.text)
             if not text:
@@ -91,27 +140,14 @@ class _Reader:
             if level is not None:
                 if level == 1 and _style_name(item).lower() == "title" and self.title_paragraph is None:
                     self.title_paragraph = text
-                items.append(Block(kind="heading", text=text, level=level))
-                current = None
+                out.append(Block(kind="heading", text=text, level=level))
             elif (marker := marker_block(text)) is not None:
-                if isinstance(marker, Block):
-                    items.append(marker)
-                current = None
-            elif numbering == "number":
-                current = _Para([text])
-                items.append(current)
-            elif (number := split_number(text))[0] is not None:
-                current = _Para([number[1]], number[0])
-                items.append(current)
-            elif current is not None and (numbering == "list" or numbered_doc):
-                current.lines.append(("· " if self._is_bullet(item) else "") + text)
+                # "[Annex follows]" starts a part; "[End of document]" is dropped but still ends a paragraph
+                out.append(marker if isinstance(marker, Block) else Block(kind="break", text=""))
             else:
-                current = _Para([("· " if self._is_bullet(item) else "") + text])
-                items.append(current)
-        return [
-            Block(kind="paragraph", text="\n".join(i.lines), number=i.number) if isinstance(i, _Para) else i
-            for i in items
-        ]
+                printed = split_number(text)[0] if numbering is None else None
+                out.append(_Line(text, numbering, printed, self._is_bullet(item)))
+        return out
 
     def _num_pr(self, paragraph: Paragraph) -> tuple[str, int] | None:
         """(numId, ilvl) from the paragraph or its style chain; None if unnumbered."""

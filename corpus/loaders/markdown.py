@@ -119,5 +119,5 @@ def parse_markdown(text: str) -> LoadedDocument:
 
 
 def load_markdown(path: Path) -> LoadedDocument:
-    """Load a .md file."""
+    """Load a .md or .markdown file."""
     return parse_markdown(read_text(path))
