@@ -137,7 +137,7 @@ def test_good_submission_is_confirmed_only_after_it_is_committed(atr_bot):
 
 def test_a_slack_formatted_link_is_stored_without_its_label(atr_bot):
     atr(atr_bot, f"submit GB PI {YEAR} <https://www.ipo.gov.uk/atr-pi|our annual report> as sent")
-    atr_bot.fake.wait_for("response_url")
+    atr_bot.fake.wait_for("response_url", 2)  # the confirmation and the follow-up on reading the link
     [row] = stored(atr_bot)
     assert (row.url, row.note) == ("https://www.ipo.gov.uk/atr-pi", "as sent")
 
@@ -145,14 +145,14 @@ def test_a_slack_formatted_link_is_stored_without_its_label(atr_bot):
 def test_a_link_of_the_longest_accepted_length_is_shown_whole(atr_bot):
     url = "https://www.ipo.gov.uk/" + "a" * (2048 - 23)
     atr(atr_bot, f"submit GB PI {YEAR} {url}")
-    call = atr_bot.fake.wait_for("response_url")[0]
+    call = atr_bot.fake.wait_for("response_url", 2)[0]
     assert f"*Link:* {url}" in [b["text"]["text"] for b in call.blocks if b["type"] == "section"]
     assert [s.url for s in stored(atr_bot)] == [url]
 
 
 def test_two_word_ip_rights_are_understood(atr_bot):
     atr(atr_bot, f"submit GB industrial design {YEAR} https://www.ipo.gov.uk/atr-id", user="U0SECRET")
-    atr_bot.fake.wait_for("response_url")
+    atr_bot.fake.wait_for("response_url", 2)
     assert [s.ip_type for s in stored(atr_bot)] == ["ID"]
 
 
@@ -160,7 +160,7 @@ def test_resubmission_replaces_the_link_and_keeps_the_history(atr_bot):
     atr(atr_bot, f"submit GB TM {YEAR} https://www.ipo.gov.uk/atr/first")
     atr_bot.fake.wait_for("response_url", 2)  # the confirmation and the follow-up on reading the link
     atr(atr_bot, f"submit GB TM {YEAR} https://www.ipo.gov.uk/atr/second corrected link")
-    second = atr_bot.fake.wait_for("response_url", 3)[2]
+    second = atr_bot.fake.wait_for("response_url", 4)[2]
 
     shown = json.dumps(second.blocks)
     assert "https://www.ipo.gov.uk/atr/second" in shown
@@ -196,7 +196,7 @@ def test_a_stranger_is_told_how_to_get_access(atr_bot):
 
 def test_the_secretariat_submits_for_any_office(atr_bot):
     atr(atr_bot, f"submit JP PI {YEAR} https://www.jpo.go.jp/atr", user="U0SECRET")
-    atr_bot.fake.wait_for("response_url")
+    atr_bot.fake.wait_for("response_url", 2)
     assert [(s.office, s.user_id) for s in stored(atr_bot)] == [("JP", "U0SECRET")]
 
 
@@ -225,7 +225,7 @@ def test_without_configured_groups_no_group_is_looked_up(start_bot):
     bot = start_bot(atr={"delegates": {"U0DELEGGB": ["GB"]}, "secretariat": ["U0SECRET"]})
     atr(bot, f"submit GB TM {YEAR} https://www.ipo.gov.uk/atr")
     atr(bot, f"submit GB TM {YEAR} https://www.ipo.gov.uk/atr", user="U0STRANGER")
-    bot.fake.wait_for("response_url", 2)
+    bot.fake.wait_for("response_url", 3)  # the confirmation, its follow-up, the stranger's refusal
     assert bot.fake.calls_to("usergroups.users.list") == []
 
 

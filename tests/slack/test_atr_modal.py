@@ -124,7 +124,7 @@ def test_a_good_form_closes_and_the_confirmation_is_private(atr_bot):
     response = atr_bot.action(submission(note="simplified\ntemplate"))
     assert response.status == 200 and response.body == b""  # an empty 200 closes the form
 
-    call = atr_bot.fake.wait_for("chat.postEphemeral")[0]  # then a follow-up on reading the link
+    call = atr_bot.fake.wait_for("chat.postEphemeral", 2)[0]  # then a follow-up on reading the link
     assert (call.params["channel"], call.params["user"]) == ("C0ATRSUBS", "U0DELEGGB")
     shown = json.dumps(call.blocks, ensure_ascii=False)
     for fact in ["GB (United Kingdom)", "Trademark Information (TM)", str(YEAR), escape(GOOD["url"]), "simplified template"]:
@@ -138,7 +138,7 @@ def test_a_resubmitted_form_shows_the_link_it_replaced(atr_bot):
     atr_bot.action(submission(url="https://www.ipo.gov.uk/first"))
     atr_bot.fake.wait_for("chat.postEphemeral", 2)  # the confirmation and the follow-up on reading the link
     atr_bot.action(submission(url="https://www.ipo.gov.uk/second"))
-    second = atr_bot.fake.wait_for("chat.postEphemeral", 3)[2]
+    second = atr_bot.fake.wait_for("chat.postEphemeral", 4)[2]
     assert "*Replaced:* <https://www.ipo.gov.uk/first|https://www.ipo.gov.uk/first>" in json.dumps(second.blocks)
     assert len(AtrStore(atr_bot.settings.data_dir).history("GB", "TM", YEAR)) == 2
 
@@ -159,13 +159,13 @@ def test_a_stranger_is_told_on_the_form_how_to_get_access(atr_bot):
 
 def test_a_group_member_submits_through_the_form(atr_bot):
     atr_bot.action(submission(user="U0GROUPIE", office="FR"))
-    atr_bot.fake.wait_for("chat.postEphemeral")
+    atr_bot.fake.wait_for("chat.postEphemeral", 2)
     assert [(s.office, s.user_id) for s in stored(atr_bot)] == [("FR", "U0GROUPIE")]
 
 
 def test_without_a_channel_the_confirmation_is_a_direct_message(atr_bot):
     atr_bot.action(submission(metadata="{}"))
-    call = atr_bot.fake.wait_for("chat.postMessage")[0]
+    call = atr_bot.fake.wait_for("chat.postMessage", 2)[0]  # the follow-up on reading the link is a DM too
     assert call.params["channel"] == "U0DELEGGB" and "ipo.gov.uk" in call.params["text"]
     assert atr_bot.fake.calls_to("chat.postEphemeral") == []
 
@@ -175,6 +175,7 @@ def test_where_the_bot_may_not_post_the_confirmation_is_a_direct_message(atr_bot
     atr_bot.action(submission())
     call = atr_bot.fake.wait_for("chat.postMessage")[0]
     assert call.params["channel"] == "U0DELEGGB" and "ipo.gov.uk" in call.params["text"]
+    atr_bot.fake.wait_for("chat.postEphemeral", 2)  # the refused try, then the follow-up on reading the link
 
 
 def test_a_failure_before_storing_is_shown_on_the_form(atr_bot, monkeypatch, caplog):
