@@ -30,10 +30,18 @@ def missing_by_type(store: AtrStore, year: int, configured: list[str]) -> dict[s
 
 
 def missing_note(store: AtrStore, year: int, configured: list[str], problems: Sequence[LinkProblem] = ()) -> str:
-    """Who has not submitted for `year`, and which submitted links of that year do not work."""
+    """Who has not submitted for `year`, and which submitted links of that year do not work. With no expected
+    offices (none configured, none submitted the year before) it says so: "everyone has submitted" would be
+    a claim about nobody."""
     missing = missing_by_type(store, year, configured)
     broken = [f"• {p.sentence(f'{p.record.office} {p.record.ip_type}')}" for p in problems if p.record.year == year]
-    if not any(missing.values()):
+    if not expected_offices(store, year, configured):
+        submitted = sorted({s.office for s in store.current(year)})
+        lines = [(f"Who still has to submit ATRs on {year} activities is not known: no expected offices are "
+                  f"configured (atr.expected_offices) and none submitted for {year - 1}.")]
+        if submitted:
+            lines.append(f"Submitted so far: {', '.join(submitted)}.")
+    elif not any(missing.values()):
         lines = [f"Every expected office has submitted its ATRs on {year} activities. :tada:"]
     else:
         lines = [f"Not yet submitted for {year}:"]

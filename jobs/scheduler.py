@@ -3,13 +3,16 @@
 The job store is SQLite (through SQLAlchemy), so a job missed while the process was
 down is known on start: with `coalesce` it runs once if it is within the grace window
 (`misfire_grace_time`), and never twice. A file lock makes sure only one process
-schedules; another `cws serve` on the same data directory answers questions only.
+schedules; another `cws serve` on the same data directory answers questions and stands by:
+it tries the lock every few seconds and, when the scheduling process stops (even by kill -9,
+which releases the lock), takes over the schedule within seconds.
 """
 
 from __future__ import annotations
 
 import fcntl
 import logging
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -29,6 +32,7 @@ if TYPE_CHECKING:  # the scheduler and its SQLAlchemy store (0.3 s to import) on
 log = logging.getLogger(__name__)
 LOCK_NAME = "scheduler.lock"
 STORE_NAME = "scheduler.db"
+STANDBY_RETRY_SECONDS = 5.0  # how often a standby process tries the lock
 
 
 def cron_of(settings: Settings) -> dict[str, str]:
@@ -91,13 +95,18 @@ def register_jobs(scheduler: BackgroundScheduler, settings: Settings) -> None:
 
 
 class JobService:
-    """Starts the scheduler if this process wins the lock; otherwise stays idle and says so."""
+    """Starts the scheduler if this process wins the lock; otherwise stands by, trying the lock every
+    `retry_seconds`, and takes over when the scheduling process is gone."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, retry_seconds: float = STANDBY_RETRY_SECONDS) -> None:
         self.settings = settings
         self.lock = SchedulerLock(settings.data_dir)
+        self.retry_seconds = retry_seconds
         self.scheduler: BackgroundScheduler | None = None
         self.executions: list[tuple[str, str]] = []  # (job id, "ran" | "failed" | "missed")
+        self._stopping = threading.Event()
+        self._standby: threading.Thread | None = None
+        self._state = threading.Lock()  # start-by-takeover and stop do not interleave
 
     def _record(self, event: JobExecutionEvent) -> None:
         """Log every run, failure and miss: what the scheduler did is visible in the log."""
@@ -112,11 +121,43 @@ class JobService:
             log.info("job %s (scheduled %s): %s", event.job_id, event.scheduled_run_time, event.retval)
         self.executions.append((event.job_id, outcome))
 
-    def start(self) -> bool:
+    def start(self, standby: bool = True) -> bool:
+        """True if this process schedules now. Otherwise, with `standby`, it takes over when it can."""
         runtime.install(runtime.Runtime.from_settings(self.settings))
-        if not self.lock.acquire():
+        if self.lock.acquire():
+            self._schedule()
+            return True
+        if not standby:
             log.warning("another process is scheduling jobs for %s; this one is not scheduling", self.settings.data_dir)
             return False
+        log.warning("another process is scheduling jobs for %s; this one stands by and takes over if it stops "
+                    "(the lock is tried every %g s)", self.settings.data_dir, self.retry_seconds)
+        self._standby = threading.Thread(target=self._stand_by, name="scheduler-standby", daemon=True)
+        self._standby.start()
+        return False
+
+    @property
+    def scheduling(self) -> bool:
+        return self.scheduler is not None
+
+    def _stand_by(self) -> None:
+        while not self._stopping.wait(self.retry_seconds):
+            with self._state:
+                if self._stopping.is_set():
+                    return
+                if not self.lock.acquire():
+                    continue
+                log.warning("the process that scheduled jobs for %s has stopped: this process took over the "
+                            "scheduled jobs", self.settings.data_dir)
+                try:
+                    self._schedule()
+                except Exception:  # noqa: BLE001 - the lock goes back, so another standby can try
+                    log.exception("taking over the scheduled jobs failed")
+                    self.lock.release()
+                    continue
+                return
+
+    def _schedule(self) -> None:
         scheduler = build_scheduler(self.settings)
         scheduler.add_listener(self._record, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
         scheduler.start(paused=True)  # load stored jobs before deciding what to replace
@@ -124,10 +165,14 @@ class JobService:
         scheduler.resume()
         self.scheduler = scheduler
         log.info("scheduler started in %s: %s", self.settings.jobs.timezone, ", ".join(sorted(JOBS)))
-        return True
 
     def stop(self) -> None:
-        if self.scheduler is not None:
-            self.scheduler.shutdown(wait=True)
-            self.scheduler = None
-        self.lock.release()
+        self._stopping.set()
+        if self._standby is not None:
+            self._standby.join(timeout=30)
+            self._standby = None
+        with self._state:
+            if self.scheduler is not None:
+                self.scheduler.shutdown(wait=True)
+                self.scheduler = None
+            self.lock.release()

@@ -18,7 +18,7 @@ from config.errors import CwsError
 from jobs import runtime
 from jobs.atr_nudges import missing_note, nudge_delegates
 from jobs.deadlines import upcoming
-from jobs.posting import POST_ERRORS
+from jobs.posting import POST_ERRORS, send_once
 from jobs.reminders import DueReminder, run_reminders
 
 log = logging.getLogger(__name__)
@@ -67,8 +67,10 @@ def digest(at: datetime | None = None) -> str:
     rt = runtime.current()
     now = rt.now(at)
     channel = rt.secretariat_channel
+    if not channel:  # with a deadlines file this stops start-up (runtime.check_channels); without, nothing is due
+        return "digest: not posted: jobs.secretariat_channel is not set"
     key = f"digest:{now.date().isoformat()}:{channel}"
-    if not rt.ledger.claim(key, "digest", now.date().isoformat(), channel, now.isoformat()):
+    if rt.ledger.would(key).action in ("busy", "done"):
         return "digest: already posted today"
     soon = upcoming(rt.deadlines, now.date(), rt.settings.jobs.digest_days)
     if soon:
@@ -80,12 +82,15 @@ def digest(at: datetime | None = None) -> str:
     breakages = new_breakages(rt.atr, links, now.date(), rt.settings.atr.stale_after_days)
     if breakages:
         text += "\n" + _breakage_lines(breakages)
-    try:
-        rt.ledger.finish(key, "sent", rt.poster.post(channel, text))
-    except POST_ERRORS as exc:
-        rt.ledger.finish(key, "failed", repr(exc))
-        log.exception("posting the digest failed")
-        return "digest: failed, will retry"
+    outcome = send_once(rt.ledger, rt.poster, key=key, kind="digest", subject=now.date().isoformat(),
+                        channel=channel, scheduled_for=now.isoformat(), text=lambda: text)
+    if outcome in ("busy", "done"):
+        return "digest: already posted today"
+    if outcome not in ("sent", "confirmed"):  # failed, or Slack may have it: the next run looks, then posts
+        return f"digest: {outcome}, will retry"
+    if rt.dry_run:  # printed, not posted: nothing recorded, the breakages stay new for the real digest
+        return f"digest: dry run (no SLACK_BOT_TOKEN), nothing posted or recorded ({len(soon)} deadlines" + (
+            f", {len(breakages)} broken links)" if breakages else ")")
     links.mark_reported([p.record.key for p in breakages], now.isoformat())  # listed once: new breakages only
     return f"digest: posted ({len(soon)} deadlines" + (f", {len(breakages)} broken links)" if breakages else ")")
 

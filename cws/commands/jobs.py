@@ -14,11 +14,12 @@ from cws.context import Context, user_errors
 log = logging.getLogger(__name__)
 
 
-def _runtime(obj):  # type: ignore[no-untyped-def]
+def _runtime(obj, check: bool = True):  # type: ignore[no-untyped-def]
+    """The jobs runtime; `check`: also stop on a missing channel (what only posting jobs need)."""
     from jobs import runtime
 
     with user_errors():
-        rt = runtime.Runtime.from_settings(obj.settings)
+        rt = runtime.Runtime.from_settings(obj.settings, check=check)
     runtime.install(rt)
     return rt
 
@@ -47,7 +48,12 @@ def list_command(obj) -> None:  # type: ignore[no-untyped-def]
 @click.option("--at", "at", help="Run as if the clock read this ISO-8601 time (naive = the configured zone).")
 @click.pass_obj
 def run_command(obj, name: str, at: str | None) -> None:  # type: ignore[no-untyped-def]
-    """Run one job now (or as if at --at) and print what it did."""
+    """Run one job now (or as if at --at) and print what it did.
+
+    Without SLACK_BOT_TOKEN this is a dry run: what would be posted is printed, and nothing is
+    posted or recorded as sent, so a later run with the token still posts it.
+    """
+    from jobs.runtime import LogPoster
     from jobs.tasks import JOBS
 
     moment = None
@@ -56,25 +62,33 @@ def run_command(obj, name: str, at: str | None) -> None:  # type: ignore[no-unty
             moment = datetime.fromisoformat(at)
         except ValueError as exc:
             raise click.BadParameter(f"'{at}' is not an ISO-8601 time such as 2026-06-23T09:00") from exc
-    _runtime(obj)
+    rt = _runtime(obj)
+    if isinstance(rt.poster, LogPoster):
+        click.echo("No SLACK_BOT_TOKEN: a dry run. What would be posted is printed; nothing is posted or recorded "
+                   "as sent.", err=True)
+        rt.poster.sink = click.echo
     click.echo(JOBS[name](moment))
 
 
 @jobs_group.command("start")
+@click.option("--standby", is_flag=True,
+              help="If another process schedules, wait and take over when it stops (instead of exiting).")
 @click.pass_obj
-def start_command(obj) -> None:  # type: ignore[no-untyped-def]
+def start_command(obj, standby: bool) -> None:  # type: ignore[no-untyped-def]
     """Run the scheduler in the foreground (for deployments that run jobs apart from the bot)."""
     from jobs.scheduler import JobService
 
     with user_errors():
         service = JobService(obj.settings)
-        scheduling = service.start()
-    if not scheduling:
+        scheduling = service.start(standby=standby)
+    if not scheduling and not standby:
         raise click.ClickException("another process already schedules jobs for this data directory")
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    click.echo("scheduler running; Ctrl-C to stop", err=True)
+    click.echo("scheduler running; Ctrl-C to stop" if scheduling else
+               "standing by: another process schedules the jobs; this one takes over if it stops. Ctrl-C to stop",
+               err=True)
     stop.wait()
     service.stop()
 
@@ -86,7 +100,7 @@ def deadlines_command(obj, days: int | None) -> None:  # type: ignore[no-untyped
     """List upcoming deadlines from the configured deadlines file."""
     from jobs.deadlines import upcoming
 
-    rt = _runtime(obj)
+    rt = _runtime(obj, check=False)  # listing needs no channel
     today = rt.now().date()
     soon = upcoming(rt.deadlines, today, days)
     if not soon:

@@ -12,6 +12,7 @@ import time_machine
 
 from jobs import runtime
 from jobs.scheduler import JobService, SchedulerLock, build_scheduler, register_jobs, triggers
+from tests.jobs.processes import Lines
 from tests.waiting import wait_for
 
 CWS = Path(sys.executable).parent / "cws"
@@ -101,3 +102,39 @@ def test_stored_jobs_keep_their_schedule_and_change_with_config(job_settings):
     assert {j.id: j.next_run_time for j in scheduler.get_jobs()} == first
     assert set(first) == {"reindex", "reminders", "digest"}
     scheduler.shutdown()
+
+
+def test_a_standby_takes_over_when_the_scheduler_stops(job_settings):
+    first, second = JobService(job_settings), JobService(job_settings, retry_seconds=0.1)
+    assert first.start()
+    try:
+        assert not second.start() and not second.scheduling
+        first.stop()
+        wait_for(lambda: second.scheduling, timeout=10, what="the standby to take over")
+        assert {j.id for j in second.scheduler.get_jobs()} == {"reindex", "reminders", "digest"}
+    finally:
+        second.stop()
+    assert SchedulerLock(job_settings.data_dir).acquire()  # stop released it
+
+
+def test_a_standby_process_takes_over_from_a_killed_one_within_a_minute(job_settings):
+    env = {**os.environ, "CWS_CONFIG": str(job_settings.config_path)}
+    first = subprocess.Popen([str(CWS), "jobs", "start"], env=env, stderr=subprocess.PIPE, text=True)
+    second = None
+    try:
+        Lines(first).wait_for("scheduler running", timeout=60)
+        second = subprocess.Popen([str(CWS), "jobs", "start", "--standby"], env=env, stderr=subprocess.PIPE, text=True)
+        lines = Lines(second)
+        lines.wait_for("standing by", timeout=60)
+        first.kill()  # kill -9: no chance to let go of anything
+        first.wait(timeout=30)
+        killed = time.monotonic()
+        lines.wait_for("this process took over the scheduled jobs", timeout=60)
+        assert time.monotonic() - killed < 60
+        third = subprocess.run([str(CWS), "jobs", "start"], env=env, capture_output=True, text=True, timeout=60)
+        assert "another process already schedules jobs" in third.stderr  # the standby holds the lock now
+    finally:
+        for process in (first, second):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)

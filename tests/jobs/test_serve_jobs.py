@@ -1,4 +1,4 @@
-"""Two `cws serve` processes on one data directory: both answer, only one schedules."""
+"""Two `cws serve` processes on one data directory: both answer, only one schedules, the other takes over."""
 
 import json
 import os
@@ -9,23 +9,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.jobs.processes import Lines
+
 CWS = Path(sys.executable).parent / "cws"
 
 
-def _wait_for_line(process, pattern, timeout=120):
-    deadline = time.monotonic() + timeout
-    seen = []
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        if not line:
-            break
-        seen.append(line)
-        if re.search(pattern, line):
-            return line, seen
-    raise AssertionError(f"no line matching {pattern!r} in: {''.join(seen)[-3000:]}")
-
-
-def test_second_server_answers_but_does_not_schedule(built_settings, fake_slack, tmp_path):
+def test_second_server_answers_stands_by_and_takes_over(built_settings, fake_slack, tmp_path):
     env = {
         **os.environ,
         "CWS_DATA_DIR": str(built_settings.data_dir),
@@ -38,14 +27,22 @@ def test_second_server_answers_but_does_not_schedule(built_settings, fake_slack,
     first = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     second = None
     try:
-        _, seen = _wait_for_line(first, r"Listening on")
-        assert any("Scheduled jobs running in this process." in line for line in seen)
+        first_lines = Lines(first)
+        first_lines.wait_for(r"Listening on")
+        assert any("Scheduled jobs running in this process." in line for line in first_lines.seen)
         second = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
-        listening, seen = _wait_for_line(second, r"Listening on")
-        assert any("Another process schedules the jobs" in line for line in seen)
+        second_lines = Lines(second)
+        listening = second_lines.wait_for(r"Listening on")
+        assert any("Another process schedules the jobs" in line for line in second_lines.seen)
         url = re.search(r"\(health: (\S+)\)", listening).group(1)
         health = json.loads(urllib.request.urlopen(url, timeout=10).read())
         assert health["status"] == "ok"
+        # The scheduling server dies without a word: the standby takes over the schedule within a minute.
+        first.kill()
+        first.wait(timeout=30)
+        killed = time.monotonic()
+        second_lines.wait_for(r"this process took over the scheduled jobs", timeout=60)
+        assert time.monotonic() - killed < 60
     finally:
         for process in (first, second):
             if process is not None:

@@ -5,7 +5,10 @@ webhooks at /hooks/... and file uploads (the upload_url of files.getUploadURLExt
 /upload/... . Canned answers are the files in payloads/responses/<method>.json, where
 "{fake_base_url}" stands for this server; `fail()` makes the next calls of a method answer
 429 (with Retry-After), 500, or `{"ok": false, "error": ...}`; `on()` runs a check at the
-moment a call arrives.
+moment a call arrives; `slow()` stores a call and answers it only after a delay (a reply that
+comes after the client's time-out). conversations.history (GET) answers with the messages
+posted to the channel (chat.postMessage calls answered ok), newest first, with their metadata
+when `include_all_metadata` is set.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 RESPONSES = Path(__file__).with_name("payloads") / "responses"
 WEBHOOK = "response_url"
@@ -35,6 +38,7 @@ class Call:
     status: int = 200
     response: dict = field(default_factory=dict)  # what the fake answered
     body: bytes = b""  # the raw request body
+    wall: float = field(default_factory=time.time)  # when it arrived (Unix time): a message's place in history
 
     @property
     def text(self) -> str:
@@ -62,6 +66,7 @@ class FakeSlack:
         self._changed = threading.Condition()
         self._failures: dict[str, list[_Failure]] = {}
         self._hooks: dict[str, list[Callable[[Call], None]]] = {}
+        self._slow: dict[str, list[list[float]]] = {}  # method → [[delay, calls left], ...]
         self._ts = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
@@ -97,6 +102,18 @@ class FakeSlack:
         with self._changed:
             self._hooks.setdefault(method, []).append(hook)
 
+    def slow(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls of `method` are stored (a post is in the channel at once) but answered only
+        after `seconds`: longer than the client's time-out, that is a post the client thinks may have failed."""
+        with self._changed:
+            self._slow.setdefault(method, []).append([seconds, times])
+
+    def posted(self, channel: str | None = None) -> list[Call]:
+        """The chat.postMessage calls Slack stored (answered ok), in order."""
+        with self._changed:
+            return [c for c in self.calls if c.method == "chat.postMessage" and c.status == 200
+                    and c.response.get("ok") and (channel is None or c.params.get("channel") == channel)]
+
     def calls_to(self, method: str, ok_only: bool = False) -> list[Call]:
         with self._changed:
             return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
@@ -129,14 +146,48 @@ class FakeSlack:
                 error = failure.error or ("ratelimited" if failure.status == 429 else "internal_error")
                 call.response = {"ok": False, "error": error}
                 headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            elif call.method == "conversations.history":
+                call.response = self._history(call.params)
+                headers = {}
             else:
                 call.response = self._canned(call.method)
                 headers = {}
             self.calls.append(call)
             self._changed.notify_all()
+            delays = self._slow.get(call.method, [])
+            delay = 0.0
+            if delays:
+                delay, delays[0][1] = delays[0][0], delays[0][1] - 1
+                if delays[0][1] <= 0:
+                    delays.pop(0)
+        if delay:
+            time.sleep(delay)
         plain = call.method in (WEBHOOK, UPLOAD) and call.status == 200
         body = b"ok" if plain else json.dumps(call.response).encode()
         return call.status, headers, body
+
+    def _history(self, params: dict) -> dict:
+        """conversations.history over what was posted (called with the lock held)."""
+        channel = params.get("channel")
+        oldest = float(params.get("oldest") or 0)
+        metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        posted = [c for c in self.calls if c.method == "chat.postMessage" and c.status == 200 and c.response.get("ok")
+                  and c.params.get("channel") == channel and c.wall >= oldest]
+        messages = []
+        for call in reversed(posted):  # newest first, as Slack answers
+            message = {"type": "message", "ts": call.response.get("ts"), "text": call.text, "bot_id": "B0FAKEBOT"}
+            meta = call.params.get("metadata")
+            if isinstance(meta, str):
+                meta = json.loads(meta)
+            if metadata and meta:
+                message["metadata"] = meta
+            messages.append(message)
+        start = int(params.get("cursor") or 0)
+        limit = int(params.get("limit") or 100)
+        page = messages[start:start + limit]
+        more = start + limit < len(messages)
+        return {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def _canned(self, method: str) -> dict:
         canned = RESPONSES / f"{method}.json"
@@ -148,6 +199,26 @@ class FakeSlack:
 
 def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - Web API methods the SDK calls with GET (conversations.history)
+            url = urlsplit(self.path)
+            if not url.path.startswith("/api/"):
+                self.send_error(404)
+                return
+            call = Call(url.path[len("/api/"):], dict(parse_qsl(url.query)), self.path, dict(self.headers), time.monotonic())
+            self._answer(*fake._record(call))
+
+        def _answer(self, status: int, headers: dict[str, str], body: bytes) -> None:
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain" if body == b"ok" else "application/json")
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (slow()) or was killed
+                self.close_connection = True
+
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if self.path.startswith("/upload/"):
@@ -166,14 +237,7 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 self.send_error(404)
                 return
             call = Call(method, params, self.path, dict(self.headers), time.monotonic(), body=raw)
-            status, headers, body = fake._record(call)
-            self.send_response(status)
-            self.send_header("Content-Type", "text/plain" if body == b"ok" else "application/json")
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._answer(*fake._record(call))
 
         def log_message(self, *args: object) -> None:
             """Quiet: the calls are recorded instead."""

@@ -25,6 +25,7 @@ LEAST_PRIVILEGE = {
     "app_mentions:read", "chat:write", "commands", "im:history", "reactions:write",
     "usergroups:read",  # only to resolve the user groups named in atr.delegates / atr.secretariat
     "files:write",  # /atr status YEAR chart
+    "channels:history", "groups:history",  # scheduled posts: look for an unconfirmed one before posting it again
 }
 
 
