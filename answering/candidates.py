@@ -133,6 +133,15 @@ def _coverage(text_stems: set[str], context_stems: set[str], terms: Terms, body:
     return min(1.0, sum(credit.values()) / total)
 
 
+def points_only(text: str) -> bool:
+    """A sentence that ends by pointing elsewhere ("approve the new description as referred to in
+    paragraph 16 above"): the paragraph it points to may be the answer. One whose pointer only
+    sets a condition ("If the CWS approves it as proposed in paragraph 16 above, the Task Force
+    will decide on review procedures") says something of its own after it."""
+    match = _POINTER.search(text)
+    return bool(match) and len(text[match.end():].split()) < 8
+
+
 def _bigrams(text_stems: list[str]) -> set[tuple[str, str]]:
     """Adjacent content stems ("collect the information" gives ("collect", "inform"))."""
     content = [s for s in text_stems if s not in _FUNCTION_STEMS]
@@ -210,7 +219,7 @@ def score_units(
         value *= 0.65 + 0.35 * named
         if not found and _novelty(stems(unit.value) if unit.value else body_stems, terms) < NOVELTY:
             value *= 0.6
-        if _POINTER.search(unit.body):
+        if points_only(unit.body):
             value *= 0.75
         if listed_only(unit, intent):
             value *= 0.5
