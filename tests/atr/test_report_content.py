@@ -122,7 +122,8 @@ def test_a_pdf_report_is_indexed_in_its_own_source(link_settings, site, memo_mod
     site.serve("/atr.pdf", pdf_bytes("Use of AI tools\n\nThe office introduced an AI-based search tool in 2024."),
                content_type="application/pdf")
     follow = read_and_index(link_settings, submit(link_settings, site.url("/atr.pdf", SITE_HOST), "GB", "TM"))
-    assert follow.text.startswith("Read and indexed the report at") and "ATR/TM 2024, United Kingdom (GB)" in follow.text
+    assert follow.text.startswith("Read and indexed the report at")
+    assert "ATR/TM 2024, United Kingdom (GB)" in follow.text
     assert follow.check.record.folder.endswith("atr-GB-TM-2024-pdf") and follow.indexed
 
 
