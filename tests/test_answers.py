@@ -89,3 +89,23 @@ def test_fresh_clone_answers_from_records_alone(tmp_path, embedder):
     assert "Annual Technical Reports" in engine.ask("What is Task No. 24?").text
     assert "authority file" in engine.ask("What is ST.37?").text.lower()
     assert engine.ask("What is ST.37?").sources[0].doc_id.startswith("record:")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which office leads the ICT Strategy Task Force?",  # "leads" is English, not a misspelled "reads"
+        "When did the CWS introduce the simplified template?",  # not "introduces"
+        "What did the committee decide about ST.92 back then?",  # not "lack"
+        "Was the Egyptian office trained?",  # a name is never corrected
+        "Quand la période de transition de la norme ST.92 se termine-t-elle ?",  # nor a French word
+    ],
+)
+def test_correct_words_are_not_corrected(engine, question):
+    assert engine.ask(question).did_you_mean is None
+
+
+def test_a_correction_searches_what_was_meant(engine):
+    answer = engine.ask("When does the ST.92 sunsett period end?")
+    assert answer.did_you_mean == "When does the ST.92 sunset period end?"
+    assert "July 1, 2027" in answer.text
