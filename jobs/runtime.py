@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from slack_sdk import WebClient
+
 from atr.permissions import AccessPolicy
 from atr.store import AtrStore
 from config.errors import ConfigError
@@ -43,13 +45,12 @@ class LogPoster:
         return ""
 
 
-def jobs_client(settings: Settings, environ: Mapping[str, str]):  # type: ignore[no-untyped-def]
+def jobs_client(settings: Settings, environ: Mapping[str, str]) -> WebClient:
     """A client for jobs' posts. Only what certainly did not reach Slack is retried here: a 429, or a
     connection that was never made. A 5xx or a dropped reply may hide a stored message, and re-sending it
     blindly would post it twice; send_once looks in the channel first instead."""
     from urllib.error import URLError
 
-    from slack_sdk import WebClient
     from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
     from config.slack import SlackSecrets

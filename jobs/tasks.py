@@ -38,7 +38,8 @@ def reminders(at: datetime | None = None) -> str:
         d = reminder.deadline
         if d.atr_year and rt.settings.jobs.nudge_delegates:
             nudge_delegates(
-                store=rt.atr, year=d.atr_year, configured=configured, policy=rt.policy, ledger=rt.ledger,
+                store=rt.atr, year=d.atr_year, configured=configured, policy=rt.policy,
+                ledger=rt.ledger,  # type: ignore[arg-type]  # the dry run's DryRunLedger has the same methods
                 poster=rt.poster, reminder_key=reminder.key, deadline_title=d.title,  # type: ignore[arg-type]
                 problems=_link_problems(now, d.atr_year),
             )
