@@ -371,7 +371,7 @@ def parse_documents(plan: Plan, sources: dict[str, Source], previous: PreviousBu
         try:
             documents[doc_id] = source.parse()
         except CorpusError as exc:
-            skipped.append(Skipped(source.path, str(exc), doc_id))
+            skipped.append(Skipped(source.path, getattr(exc, "reason", None) or str(exc), doc_id))  # path shown once
             if doc_id in previous.fingerprints:
                 kept_previous.append(doc_id)
         tick(1)

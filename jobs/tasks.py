@@ -1,6 +1,7 @@
 """The scheduled jobs: plain functions, callable by the scheduler, the CLI and tests.
 
-Each takes the moment it runs for (`at`, default now) and returns a one-line summary.
+Each takes the moment it runs for (`at`, default now) and returns a one-line summary; the reindex returns
+the build summary `cws index` prints, so `cws jobs run reindex` shows the same.
 The nightly reindex first re-checks every current ATR link (conditional requests), so the build
 indexes what changed; reminders and the digest say which links do not work.
 """
@@ -139,7 +140,7 @@ def reindex(at: datetime | None = None) -> str:
     text = format_summary(summary) + (f"\n{links}" if links else "")
     if channel:
         _post_quietly(channel, f":books: Nightly reindex\n```{text[:2800]}```")
-    return "reindex: " + text.splitlines()[0]
+    return "reindex: " + text  # the whole summary, as `cws index` prints it (`cws jobs run reindex` shows it)
 
 
 def _post_quietly(channel: str, text: str) -> None:
