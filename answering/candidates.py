@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -89,6 +90,36 @@ class Candidate:
         return self.unit.hit
 
 
+def passage_ids(unit: Unit) -> set[str]:
+    """What the passage's document is, beyond its words: its identifiers, session, symbol, and
+    for an office's report the office's country ("Japan" for JP), so "the Japan Patent Office"
+    is found in a report that only ever says "JPO" or "the Office"."""
+    passage = unit.hit.passage
+    ids = set(passage.entities.all_ids()) | {passage.session or "", passage.symbol or ""}
+    office = getattr(passage, "office", None)
+    if office:
+        ids |= {office, office_country(office)}
+    return {i for i in ids if i}
+
+
+def named_by_document(name: str, unit: Unit, intent: Intent) -> bool:
+    """Whether what the unit's document is (`passage_ids`) names `name`: an identifier, the
+    session, or the country of the office whose report it is ("Japan Patent Office")."""
+    ids = passage_ids(unit)
+    if name in ids:
+        return True
+    word = name.split()[0] if name.endswith("Office") else name
+    return " " not in word and any(intent.pattern(word).search(i) for i in ids if i[:1].isalpha())
+
+
+@lru_cache(maxsize=512)
+def office_country(code: str) -> str:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or (country.name if country else code)
+
+
 def required_names(intent: Intent) -> list[str]:
     return list(dict.fromkeys(intent.identifiers + intent.labels + intent.names))
 
@@ -100,15 +131,13 @@ def naming(unit: Unit, intent: Intent) -> float:
     names = required_names(intent) + ([] if sessions else [y for y in intent.years if y not in intent.excluded])
     if not names:
         return 1.0
-    passage = unit.hit.passage
-    ids = set(passage.entities.all_ids()) | {passage.session or "", passage.symbol or ""}
     total = 0.0
     for name in names:
         pattern = intent.pattern(name)
         situating = name not in intent.names  # identifiers, labels and years situate a whole passage
         if pattern.search(unit.text):
             total += 1.0
-        elif name in ids:
+        elif named_by_document(name, unit, intent):
             total += 0.8
         elif pattern.search(unit.context):
             total += 0.8 if situating else 0.5

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from answering.bridge import is_english_word
-from answering.candidates import Candidate, listed_only
+from answering.candidates import Candidate, listed_only, named_by_document
 from answering.compose import NEIGHBOUR_KINDS
 from answering.intent import Intent
 from answering.kinds import _DAY_DATE, _countries, evidence
@@ -69,8 +69,7 @@ def required_names(intent: Intent, corpus_has: Callable[[str], bool]) -> list[st
 
 def _mentions(candidate: Candidate, name: str, intent: Intent) -> bool:
     unit = candidate.unit
-    passage = unit.hit.passage
-    if name in passage.entities.all_ids() or name in {passage.session, passage.symbol}:
+    if named_by_document(name, unit, intent):
         return True
     pattern = intent.pattern(name)
     return bool(pattern.search(unit.body) or pattern.search(unit.context))

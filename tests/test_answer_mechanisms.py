@@ -118,3 +118,20 @@ def test_a_spanish_question_reaches_the_english_text(heron):
 def test_slack_shorthand_is_understood(heron):
     answer = heron.ask("wat format r bulk downloads in under rec 1??")
     assert "JSON" in answer.text
+
+
+def test_an_office_report_is_about_its_office_even_where_its_text_only_says_the_office(tmp_path, embedder):
+    """An ATR of the Japan Patent Office that calls itself "JPO" answers a question naming it."""
+    folder = tmp_path / "atr-JP-PI-2024"
+    folder.mkdir()
+    (folder / "report.md").write_text(
+        "# Patent information activities in 2024\n\nThe JPO introduced an AI tool that classifies patent applications "
+        "by technology field.\n", encoding="utf-8")
+    (folder / "manifest.yaml").write_text(
+        "documents:\n  - file: report.md\n    symbol: ATR/PI 2024, Japan (JP)\n    office: JP\n    year: 2024\n",
+        encoding="utf-8")
+    settings = make_settings(tmp_path / "data", [folder])
+    run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None))
+    answer = AnswerEngine(settings, embedder).ask("What AI tool did the Japan Patent Office introduce in 2024?")
+    assert answer.found and "classifies patent applications" in answer.text
+    assert answer.sources[0].citation.startswith("ATR/PI 2024, Japan (JP)")
