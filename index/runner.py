@@ -142,7 +142,7 @@ def format_summary(summary: BuildSummary) -> str:
             problems.append(f"  kept the last good version of {doc_id} (its folder cannot be read)")
     lines += problems[:LISTED]
     if len(problems) > LISTED:
-        lines.append(f"  and {len(problems) - LISTED} more skipped or kept (--json lists every one)")
+        lines.append(f"  and {len(problems) - LISTED} more skipped or kept ('cws index --json' lists every one)")
     for warning in summary.warnings:
         lines.append(f"  warning: {warning}")
     return "\n".join(lines)

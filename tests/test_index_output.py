@@ -102,7 +102,7 @@ def test_many_skipped_files_are_listed_a_few_then_counted() -> None:
                            skipped=[Skipped(f"/docs/bad{n}.bin", "unsupported file type '.bin'") for n in range(9)])
     lines = format_summary(summary).splitlines()
     assert lines[-6:] == [f"  skipped /docs/bad{n}.bin: unsupported file type '.bin'" for n in range(5)] + [
-        "  and 4 more skipped or kept (--json lists every one)"]
+        "  and 4 more skipped or kept ('cws index --json' lists every one)"]
 
 
 def test_full_is_reported_as_re_embedded_not_as_added_or_changed(notes) -> None:  # type: ignore[no-untyped-def]

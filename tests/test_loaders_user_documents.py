@@ -109,3 +109,20 @@ def test_markdown_files_are_read(tmp_path: Path) -> None:
     parsed = parse_one(path)
     assert parsed.meta.title == "Zebra notes"
     assert [p.text for p in parsed.passages] == ["The zebra task force met on Mars."]
+
+
+def test_a_cws_word_document_keeps_its_numbers_however_many_sub_items_follow(tmp_path: Path) -> None:
+    """Numbered paragraphs with more typed sub-items and quotes than numbers: still a numbered document."""
+    d = docx.Document()
+    d.add_heading("DECISIONS", level=1)
+    d.add_paragraph("The CWS noted the report.", style="List Number")
+    d.add_paragraph("The CWS is invited to:", style="List Number")
+    for item in ("(a) note the content;", "(b) approve the plan;", "(c) request the Secretariat to report."):
+        d.add_paragraph(item)
+    d.add_paragraph("“Prepare a proposal for a roadmap.”")
+    d.add_paragraph("The CWS agreed to continue the task.", style="List Number")
+    d.save(str(tmp_path / "decisions.docx"))
+    passages = parse_one(tmp_path / "decisions.docx").passages
+    assert [p.paragraph for p in passages] == ["1", "2", "3"]
+    assert "(c) request the Secretariat to report." in passages[1].text
+    assert passages[2].text == "The CWS agreed to continue the task."

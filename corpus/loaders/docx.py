@@ -33,6 +33,7 @@ from corpus.loaders.normalize import (
     looks_like_heading,
     marker_block,
     split_number,
+    starts_list_item,
     upper_ratio,
 )
 from corpus.model import Block, LoadedDocument, Table
@@ -94,7 +95,8 @@ class _Reader:
         lines = self._classify()
         body = [line for line in lines if isinstance(line, _Line)]
         numbered = sum(line.numbering == "number" or line.printed is not None for line in body)
-        plain = sum(line.numbering is None and line.printed is None for line in body)
+        # Typed sub-items ("(a) note ...") and quotes continue numbered paragraphs in CWS documents: not counted.
+        plain = sum(line.numbering is None and line.printed is None and not starts_list_item(line.text) for line in body)
         numbered_doc = numbered > 0 and numbered >= plain
         items: list[Block | _Para] = []
         current: _Para | None = None
