@@ -14,6 +14,21 @@ from tests.jobs.processes import Lines
 CWS = Path(sys.executable).parent / "cws"
 
 
+def _wait_for_line(process, pattern, timeout=120):  # type: ignore[no-untyped-def]
+    """The first stderr line matching `pattern`, and the lines read so far (used by other tests too; it blocks
+    while the process is silent, so this file's own tests read through tests.jobs.processes.Lines)."""
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        seen.append(line)
+        if re.search(pattern, line):
+            return line, seen
+    raise AssertionError(f"no line matching {pattern!r} in: {''.join(seen)[-3000:]}")
+
+
 def test_second_server_answers_stands_by_and_takes_over(built_settings, fake_slack, tmp_path):
     env = {
         **os.environ,
