@@ -23,7 +23,7 @@ from answering.bridge import is_english_word
 from answering.candidates import Candidate, listed_only, named_by_document
 from answering.compose import NEIGHBOUR_KINDS
 from answering.intent import Intent
-from answering.kinds import _DAY_DATE, _countries, evidence
+from answering.kinds import DAY_DATE, countries, evidence
 from answering.units import Unit, neighbours
 
 CONSIDERED = 12  # candidates examined, best first
@@ -62,7 +62,7 @@ def required_names(intent: Intent, corpus_has: Callable[[str], bool]) -> list[st
     for name in intent.names:
         if corpus_has(name) or any(corpus_has(w) for w in re.findall(r"[A-Za-z]+", name) if len(w) > 3):
             names.append(name)
-        elif not name.isupper() and (_countries().fullmatch(name) or not is_english_word(name)):
+        elif not name.isupper() and (countries().fullmatch(name) or not is_english_word(name)):
             names.append(name)
     return list(dict.fromkeys(names))
 
@@ -79,7 +79,7 @@ def _holds_kind(candidate: Candidate, units: list[Unit], intent: Intent, questio
     kind = intent.kind
     if kind == "date" and _EXPLICIT_DATE.search(question):
         texts = [candidate.unit.body] + [u.body for u in neighbours(candidate.unit, units) if u is not None]
-        return any(_DAY_DATE.search(t) for t in texts)
+        return any(DAY_DATE.search(t) for t in texts)
     if candidate.found:
         return True
     if kind in NEIGHBOUR_KINDS:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from answering.intent import Intent
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-_DAY_DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}\b|\b\d{{1,2}}\.\d{{1,2}}\.(?:19|20)\d\d\b")
+DAY_DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}\b|\b\d{{1,2}}\.\d{{1,2}}\.(?:19|20)\d\d\b")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}(?:\s+(?:of\s+)?((?:19|20)\d\d))?\b")
 _YEAR = re.compile(r"(?<![\w/.,])((?:19|20)\d\d)(?![\w/]|[.,]\d)")
 _SESSION = re.compile(
@@ -71,7 +71,7 @@ _DEFINITION_VERBS = r"(?:(?:is|are|was|were) (?:a|an|the)|means|refers to|reads|
 
 
 @lru_cache(maxsize=1)
-def _countries() -> re.Pattern[str]:
+def countries() -> re.Pattern[str]:
     """Country names and the adjectives made from them ("Egypt", "Egyptian"), from pycountry."""
     import pycountry
 
@@ -94,7 +94,7 @@ def _novel(found: list[str], intent: Intent, question: str) -> list[str]:
 def evidence(kind: str, text: str, intent: Intent, question: str) -> list[str]:
     """The things in `text` of the asked kind that the question did not already contain."""
     if kind == "date":
-        found = [m.group(0) for m in _DAY_DATE.finditer(text)] + [m.group(0) for m in _MONTH_YEAR.finditer(text)]
+        found = [m.group(0) for m in DAY_DATE.finditer(text)] + [m.group(0) for m in _MONTH_YEAR.finditer(text)]
         found += [m.group(1) for m in _YEAR.finditer(text)] + [m.group(0) for m in _SESSION.finditer(text)]
         return _novel(found, intent, question)
     if kind == "year":
@@ -136,14 +136,14 @@ def evidence(kind: str, text: str, intent: Intent, question: str) -> list[str]:
 def organizations(text: str, intent: Intent, question: str) -> list[str]:
     """Named offices, bodies and countries (not the generic "IP offices" or "CWS Members")."""
     found = [m.group(0) for m in _ORGANIZATION.finditer(text)]
-    found += [m.group(0) for m in _countries().finditer(text)]
+    found += [m.group(0) for m in countries().finditer(text)]
     found += [a for a in _PAREN_ACRONYM.findall(text) if a.upper() not in _GENERIC_ACRONYMS]
     return _novel(found, intent, question)
 
 
 def offices(text: str, intent: Intent, question: str) -> list[str]:
     """Particular offices and countries: "Egyptian IP Office", "Brunei Darussalam", "EPO"."""
-    found = [m.group(0) for m in _OFFICE.finditer(text)] + [m.group(0) for m in _countries().finditer(text)]
+    found = [m.group(0) for m in _OFFICE.finditer(text)] + [m.group(0) for m in countries().finditer(text)]
     return _novel([f for f in found if f.upper() not in _GENERIC_ACRONYMS], intent, question)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from answering.kinds import _countries
+from answering.kinds import countries
 
 _SPLIT = re.compile(
     r",?\s+and\s+(?=(?:if not,?\s+)?(?:which|what|who|whom|when|where|why|how|on what|in which|in what|at which|"
@@ -34,7 +34,7 @@ def resolve_reference(part: str, earlier_answer: str) -> str:
     def replace(match: re.Match[str]) -> str:
         kind, possessive = match.group(1).lower(), match.group(2) or ""
         if kind in {"country", "office"}:
-            found = _countries().search(earlier_answer)
+            found = countries().search(earlier_answer)
         else:
             found = _STANDARD.search(earlier_answer)
         return found.group(0) + possessive if found else match.group(0)
