@@ -12,6 +12,7 @@ import logging
 import time
 import traceback
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from atr.health import LinkProblem, link_health, new_breakages
 from atr.links import LinkStore
@@ -84,6 +85,7 @@ def digest(at: datetime | None = None) -> str:
     breakages = new_breakages(rt.atr, links, now.date(), rt.settings.atr.stale_after_days)
     if breakages:
         text += "\n" + _breakage_lines(breakages)
+    text += _gap_lines(rt.settings.data_dir)
     outcome = send_once(rt.ledger, rt.poster, key=key, kind="digest", subject=now.date().isoformat(),
                         channel=channel, scheduled_for=now.isoformat(), text=lambda: text)
     if outcome in ("busy", "done"):
@@ -95,6 +97,23 @@ def digest(at: datetime | None = None) -> str:
             f", {len(breakages)} broken links)" if breakages else ")")
     links.mark_reported([p.record.key for p in breakages], now.isoformat())  # listed once: new breakages only
     return f"digest: posted ({len(soon)} deadlines" + (f", {len(breakages)} broken links)" if breakages else ")")
+
+
+GAP_DAYS = 7
+GAPS_IN_DIGEST = 5
+
+
+def _gap_lines(data_dir: Path) -> str:
+    """The week's most asked questions the assistant could not answer (or that got a 👎), so the
+    secretariat can add the documents that are missing; empty when there are none."""
+    from answering.gaps import GapLog
+
+    gaps = GapLog(data_dir).top(days=GAP_DAYS, limit=GAPS_IN_DIGEST)
+    if not gaps:
+        return ""
+    lines = [f"• {g.question} ({g.count}×" + (f", closest: {g.closest}" if g.closest else "") + ")" for g in gaps]
+    return f"\n:grey_question: Questions not answered in the last {GAP_DAYS} days (`cws gaps` lists all):\n" + "\n".join(
+        lines)
 
 
 def recheck_links() -> str | None:

@@ -125,3 +125,17 @@ def test_digest_posts_once_a_day(installed, fake_slack):
     assert tasks.digest(datetime(2026, 6, 10, 8, 0)).startswith("digest: posted (1 deadlines)")
     assert tasks.digest(datetime(2026, 6, 10, 17, 0)) == "digest: already posted today"
     assert "ATR submissions on 2025 activities" in posts(fake_slack, "C0SECRET1")[0].text
+
+
+def test_digest_lists_the_weeks_unanswered_questions(installed, job_settings, fake_slack):
+    from answering.gaps import REFUSED, THUMBS_DOWN, GapLog
+
+    log = GapLog(job_settings.data_dir)
+    for _ in range(2):
+        log.record("What is ST.3000?", REFUSED, "channel", "WO/GA/58/9, para. 8")
+    log.record("Who chairs the Blockchain Task Force?", THUMBS_DOWN, "dm")
+    assert tasks.digest(datetime.now()).startswith("digest: posted")
+    text = posts(fake_slack, "C0SECRET1")[-1].text
+    assert "Questions not answered in the last 7 days" in text
+    assert "• What is ST.3000? (2×, closest: WO/GA/58/9, para. 8)" in text
+    assert text.index("ST.3000") < text.index("Blockchain")
