@@ -3,8 +3,10 @@
 Slack wants its acknowledgement within 3 seconds, so listeners `ack()` and hand the slow
 part (a search, a permission lookup, every Slack call) to a `BackgroundWork` pool. Work
 that must stay in the listener's thread (a form submission, whose acknowledgement is
-the answer) goes through the same boundary with `run`. Any failure is logged with its
-traceback and the user is told, never left waiting in silence.
+the answer) goes through the same boundary with `run`. Work in two stages, a search and
+then its Slack calls, goes through `submit_then`, so each stage runs on the pool sized for
+it and a slow Slack never holds up a search. Any failure is logged with its traceback and
+the user is told, never left waiting in silence.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 from slack_sdk.errors import SlackClientError
 
 log = logging.getLogger(__name__)
 
 Tell = Callable[[str], object]  # shows the user a plain-text message
+T = TypeVar("T")
 
 
 class BackgroundWork:
@@ -42,9 +46,38 @@ class BackgroundWork:
             work()
         except Exception:  # the one error boundary: any failure is logged with its traceback and the user told
             log.exception(self.failure)
-            try:
-                tell(self.sorry)
-            except (SlackClientError, OSError):
-                log.exception("could not tell the user after: %s", self.failure)
+            self._tell(tell)
         if settle:
             settle()
+
+    def submit_then(
+        self, work: Callable[[], T], then: BackgroundWork, deliver: Callable[[T], object], tell: Tell,
+        settle: Callable[[], None] | None = None,
+    ) -> Future:
+        """`work()` in this pool, then `deliver(its result)` in `then`'s; `settle()` once, after either ends.
+
+        A failure of `work` is logged here and told from `then`'s threads, as every Slack call is;
+        a failure of `deliver` is `then`'s to log and tell.
+        """
+
+        def first() -> None:
+            try:
+                result = work()
+            except Exception:  # the same boundary, for the first stage
+                log.exception(self.failure)
+                then.pool.submit(self._tell_and_settle, tell, settle)
+                return
+            then.submit(lambda: deliver(result), tell, settle)
+
+        return self.pool.submit(first)
+
+    def _tell_and_settle(self, tell: Tell, settle: Callable[[], None] | None) -> None:
+        self._tell(tell)
+        if settle:
+            settle()
+
+    def _tell(self, tell: Tell) -> None:
+        try:
+            tell(self.sorry)
+        except (SlackClientError, OSError):
+            log.exception("could not tell the user after: %s", self.failure)

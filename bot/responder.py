@@ -1,28 +1,34 @@
 """Answering in the background: search, post, record.
 
-Listeners only read the payload, `ack()` and hand the work to `SlackResponder`, whose own
-pool (`BackgroundWork`, sized by `slack.answer_threads`) does the slow part: the search
-and every Slack call. Slack therefore gets its acknowledgement at once however long a
-search takes, and listener threads never wait behind a search, so many questions at once
-do not delay each other's acks.
+Listeners only read the payload, `ack()` and hand the work to `SlackResponder`. Its answer
+pool (`BackgroundWork`, sized by `slack.answer_threads`) does the search; its posting pool
+(`slack.post_threads`) makes every Slack call: the ⏳ reaction, the post, votes and shares.
+Slack therefore gets its acknowledgement at once however long a search takes, listener
+threads never wait behind a search, and a slow Slack (a second per call) delays posts, never
+the searches of the questions behind them.
+
+What cannot be saved (a full disk: the pending-question journal, the thread's first
+question, the answer its buttons name) is logged as an error and the question is answered
+all the same; the answer says what will not work because of it.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from bot.background import BackgroundWork, Tell
-from bot.blocks import answer_message, help_message, text_message, unescape
+from bot.blocks import answer_message, context, help_message, text_message, unescape
 from bot.feedback import FeedbackStore
 from bot.pending import MAX_ATTEMPTS, PendingQuestions
 from config.slack import retry_handlers
@@ -36,6 +42,11 @@ log = logging.getLogger(__name__)
 SORRY = "Sorry, something went wrong while answering. It has been logged for the maintainers; please try again later."
 VOTE_THANKS = {"up": "Thanks! Your 👍 has been recorded.", "down": "Thanks! Your 👎 has been recorded; it helps us improve."}
 GONE = "Sorry, I no longer have that answer. Please ask again."
+VOTE_NOT_SAVED = "Sorry, your vote could not be recorded: I cannot save anything right now. Please try again later."
+STORAGE_FAILING = "⚠️ I could not save everything about this question (my storage is failing; this is logged)"
+NO_VOTES = "👍 / 👎 are off for this answer"
+NO_FOLLOW_UPS = "follow-ups in this thread will not know this question"
+T = TypeVar("T")
 
 
 class SlackPostFailed(SlackClientError):
@@ -85,6 +96,8 @@ class ChannelReply:
             method(channel=self.channel, timestamp=self.question_ts, name=self.reaction)
         except SlackApiError as exc:  # the indicator is a courtesy: never fail an answer over it
             log.warning("could not change reaction :%s: (%s)", self.reaction, exc.response.get("error"))
+        except (SlackClientError, OSError) as exc:
+            log.warning("could not change reaction :%s: (%s)", self.reaction, exc)
 
 
 @dataclass
@@ -165,38 +178,107 @@ def _telling(reply: Reply) -> Tell:
     return lambda message: reply.post(text_message(message))
 
 
+@dataclass
+class Unsaved:
+    """What could not be saved while answering one question, as the consequences the user will notice."""
+
+    consequences: list[str] = field(default_factory=list)
+
+    def notice(self) -> dict | None:
+        """The context block the answer carries when something was not saved."""
+        if not self.consequences:
+            return None
+        return context(f"{STORAGE_FAILING}: {' and '.join(self.consequences)}.")
+
+
+def saved(what: str, save: Callable[[], T], unsaved: Unsaved | None = None, consequence: str | None = None) -> T | None:
+    """`save()`'s result, or None when the database cannot be written (logged; `consequence` noted in `unsaved`).
+
+    A full disk must not cost the answer: the search needs no writes, so the bot answers and says what it lost.
+    """
+    try:
+        return save()
+    except sqlite3.Error as exc:
+        log.error("could not save %s: %s", what, exc)
+        if unsaved is not None and consequence:
+            unsaved.consequences.append(consequence)
+        return None
+
+
+class _GapsThatNeverFail:
+    """The engine's gap log, whose write failing (a full disk) is logged instead of failing the answer."""
+
+    def __init__(self, gaps: object) -> None:
+        self._gaps = gaps
+
+    def record(self, *args: object, **kwargs: object) -> None:
+        saved("a knowledge gap", lambda: self._gaps.record(*args, **kwargs))  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._gaps, name)
+
+
 class SlackResponder:
     """What the listeners need to answer people, attached to every request's context as `context["responder"]`."""
 
     def __init__(
         self, engine: AnswerEngine, settings: Settings, feedback: FeedbackStore, threads: ThreadContext,
-        pending: PendingQuestions,
+        pending: PendingQuestions, on_answered: Callable[[], object] | None = None,
     ) -> None:
         self.engine = engine
+        if getattr(engine, "gaps", None) is not None and not isinstance(engine.gaps, _GapsThatNeverFail):
+            engine.gaps = _GapsThatNeverFail(engine.gaps)  # type: ignore[assignment]
         self.slack = settings.slack
         self.feedback = feedback
         self.threads = threads
         self.pending = pending
+        self.on_answered = on_answered  # e.g. the index health check, cheap enough after every answer
         self.background = BackgroundWork("cws-answer", self.slack.answer_threads, SORRY, "failed to answer on Slack")
+        self.posting = BackgroundWork("cws-post", self.slack.post_threads, SORRY, "failed to answer on Slack")
 
     def _later(self, work: Callable[[], object], reply: Reply, settle: Callable[[], None] | None = None) -> Future:
-        """Run `work` in the background; a failure is told in `reply`; `settle()` once it has ended."""
-        return self.background.submit(work, _telling(reply), settle)
+        """Run `work` (Slack calls) on the posting threads; a failure is told in `reply`; then `settle()`."""
+        return self.posting.submit(work, _telling(reply), settle)
 
     def answer_event(self, event: dict, client: WebClient, bot_user_id: str | None, reply_thread_ts: str | None) -> None:
         """A message to the bot (a mention or a DM): its question answered, or help when it asks nothing."""
         channel, ts = event["channel"], event["ts"]
         reply = ChannelReply(client, channel, ts, reply_thread_ts, self.slack.working_reaction)
-        text = question_text(event.get("text", ""), bot_user_id)
+        text = question_text(event.get("text") or "", bot_user_id)
         if not text:
             self.help(reply)
             return
         self.ask(Question(text, event.get("user"), channel, ts=ts, thread_ts=event.get("thread_ts")), reply)
 
     def ask(self, question: Question, reply: ChannelReply | ResponseUrlReply, pending_id: str | None = None) -> Future:
-        """Answer in the background; the question is kept on disk until it has been answered."""
-        pending_id = pending_id or self.pending.add(question, reply.describe())
-        return self._later(lambda: self._answer(question, reply), reply, lambda: self.pending.done(pending_id))
+        """Search on the answer threads, post on the posting threads; the question is kept on disk until answered.
+
+        When the journal cannot be written the question is answered all the same (a restart before
+        then would lose it, as it always did before the journal).
+        """
+        if pending_id is None:
+            pending_id = saved("a question in the pending journal", partial(self.pending.add, question, reply.describe()))
+        working = self.posting.submit(reply.working, _telling(reply))  # ⏳ at once, while the search waits its turn
+        return self.background.submit_then(
+            lambda: self._compose(question, reply), self.posting, partial(self._deliver, question, reply, working),
+            partial(self._sorry, reply, working), partial(self._settle, pending_id),
+        )
+
+    @staticmethod
+    def _sorry(reply: Reply, working: Future, message: str) -> None:
+        """How the boundary tells the user an answer failed: after the ⏳ went on, and taking it off."""
+        working.result()
+        try:
+            reply.post(text_message(message))
+        finally:
+            reply.done()
+
+    def _settle(self, pending_id: str | None) -> None:
+        if pending_id is not None:
+            saved("that a pending question was answered (a restart would answer it again)",
+                  lambda: self.pending.done(pending_id))
+        if self.on_answered is not None:
+            self.on_answered()
 
     def resume(self, client: WebClient) -> int:
         """Answer the questions a previous process acknowledged and died before answering."""
@@ -205,37 +287,48 @@ class SlackResponder:
             reply = reply_from(item.reply, client, self.slack.max_retries)
             if item.attempts > MAX_ATTEMPTS:  # answering it has already failed this often: stop trying
                 log.error("giving up on a question after %d attempts: %r", item.attempts - 1, item.question["text"])
-                self._later(partial(reply.post, text_message(SORRY)), reply, partial(self.pending.done, item.id))
+                self._later(partial(reply.post, text_message(SORRY)), reply, partial(self._settle, item.id))
                 continue
             log.info("answering a question a previous process left unanswered: %r", item.question["text"])
             self.ask(Question(**item.question), reply, pending_id=item.id)
         return len(orphans)
 
-    def _answer(self, question: Question, reply: Reply) -> None:
-        reply.working()
-        try:
-            earlier = None
-            if question.channel and question.thread_ts:
-                earlier = self.threads.first_question(question.channel, question.thread_ts)
-            if question.channel and question.thread_key:
-                self.threads.remember(question.channel, question.thread_key, question.text)
-            combined = with_context(earlier, question.text)
-            answer = self.engine.ask(combined or question.text, asked_from=question.asked_from)
-            if question.from_command and not answer.found and len(question.text.split()) == 1:
-                reply.post(help_message(unknown=question.text))  # "/cws foo": help, not an error
-                return
-            answer_id = None
-            if answer.found:
-                answer_id = self.feedback.record_answer(answer, question.channel, question.user_id, self.slack.max_sources)
-            posted_ts = reply.post(answer_message(
-                answer, answer_id=answer_id, max_sources=self.slack.max_sources,
-                shareable=reply.ephemeral, follow_up_to=earlier if combined else None,
-            ))
-            if posted_ts and question.channel:
-                # A top-level answer (in a DM): a thread started on it follows up on this question too.
-                self.threads.remember(question.channel, posted_ts, question.text)
-        finally:
-            reply.done()
+    def _compose(self, question: Question, reply: Reply) -> dict:
+        """The search and what is saved with it (answer pool): the message to post, nothing sent yet."""
+        unsaved = Unsaved()
+        earlier = None
+        if question.channel and question.thread_ts:
+            earlier = saved("(reading) a thread's first question",
+                            partial(self.threads.first_question, question.channel, question.thread_ts))
+        if question.channel and question.thread_key:
+            saved("a thread's first question", partial(self.threads.remember, question.channel, question.thread_key,
+                                                       question.text), unsaved, NO_FOLLOW_UPS)
+        combined = with_context(earlier, question.text)
+        answer = self.engine.ask(combined or question.text, asked_from=question.asked_from)
+        if question.from_command and not answer.found and len(question.text.split()) == 1:
+            return help_message(unknown=question.text)  # "/cws foo": help, not an error
+        answer_id = None
+        if answer.found:
+            answer_id = saved("an answer for its buttons", partial(
+                self.feedback.record_answer, answer, question.channel, question.user_id, self.slack.max_sources,
+            ), unsaved, NO_VOTES)
+        message = answer_message(
+            answer, answer_id=answer_id, max_sources=self.slack.max_sources,
+            shareable=reply.ephemeral, follow_up_to=earlier if combined else None,
+        )
+        if notice := unsaved.notice():
+            message["blocks"].insert(1, notice)
+        return message
+
+    def _deliver(self, question: Question, reply: Reply, working: Future, message: dict) -> None:
+        """The Slack calls (posting pool): the answer once its ⏳ is on, then the ⏳ off (on failure: `_sorry`)."""
+        working.result()  # queued before this, so already running or done: the reaction goes on before it comes off
+        posted_ts = reply.post(message)
+        reply.done()
+        if posted_ts and question.channel:
+            # A top-level answer (in a DM): a thread started on it follows up on this question too.
+            remember = partial(self.threads.remember, question.channel, posted_ts, question.text)
+            saved("a thread's first question", remember)
 
     def help(self, reply: Reply) -> Future:
         return self._later(lambda: reply.post(help_message()), reply)
@@ -254,7 +347,10 @@ class SlackResponder:
 
     def vote(self, answer_id: str, user_id: str, vote: str, reply: Reply) -> Future:
         def work() -> None:
-            recorded = self.feedback.vote(answer_id, user_id, vote)
+            recorded = saved("a vote", lambda: self.feedback.vote(answer_id, user_id, vote))
+            if recorded is None:
+                reply.post(text_message(VOTE_NOT_SAVED))
+                return
             if recorded and vote == "down" and self.engine.gaps is not None:
                 # A 👎 is a knowledge gap too: the secretariat sees it beside the refusals.
                 answer = self.feedback.load_answer(answer_id)

@@ -57,7 +57,20 @@ class SlackSettings(_Section):
     # Questions answered at once. Searching is CPU-bound and partly holds Python's GIL, so
     # more workers than cores only slows the acknowledgements; the rest wait their turn.
     answer_threads: int = Field(2, ge=1, le=64)
+    # Slack calls of answers (reactions, the post) run on their own threads: a slow Slack never holds up a search.
+    post_threads: int = Field(4, ge=1, le=64)
     max_retries: int = Field(3, ge=0, le=10)
+    # Whose requests are served: the workspace (T…) or Enterprise Grid org (E…), and the app (A…). None: the
+    # bot token's own workspace and app, from Slack's auth.test at start-up (the app only when Slack reports it).
+    team_id: str | None = Field(None, pattern=r"^[TE][A-Z0-9]{2,30}$")
+    app_id: str | None = Field(None, pattern=r"^A[A-Z0-9]{2,30}$")
+    # HTTP mode: idle or slow clients are cut off so they cannot take the connections valid requests need.
+    max_connections: int = Field(500, ge=10, le=10_000)
+    idle_timeout_seconds: float = Field(5.0, gt=0, le=300)
+    request_timeout_seconds: float = Field(10.0, gt=0, le=300)
+    # Start-up: how often Slack is tried before `cws serve` gives up, waiting 1x, 2x, 4x ... this long in between.
+    connect_attempts: int = Field(5, ge=1, le=20)
+    connect_backoff_seconds: float = Field(1.0, ge=0, le=60)
 
 
 class AtrFetchSettings(_Section):

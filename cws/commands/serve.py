@@ -35,20 +35,20 @@ def serve_command(obj: Context, socket_mode: bool, host: str, port: int, run_job
       cws serve --http --port 3000     # Request URL: https://YOUR-HOST/slack/events
       cws serve --socket
     """
-    from slack_bolt.error import BoltError
-
     from bot.app import create_app
     from config.slack import SlackSecrets
 
     with user_errors():
         secrets = SlackSecrets.from_env("socket" if socket_mode else "http")
+        listener = None
+        if not socket_mode:
+            from bot.http_server import bind
+
+            listener = bind(host, port)  # first: a port in use is said at once, before minutes of loading
         engine = open_engine(obj)
         engine.live.current()  # load the index and the model now, not on the first question
         _ = engine.embedder
-        try:
-            app = create_app(obj.settings, engine, secrets=secrets)
-        except BoltError as exc:
-            raise click.ClickException(f"Slack did not accept SLACK_BOT_TOKEN: {exc}") from exc
+        app = create_app(obj.settings, engine, secrets=secrets)  # Slack unreachable or the token refused: one line
         jobs = _start_jobs(obj) if run_jobs else None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop like Ctrl-C: answers under way still finish
     threads = obj.settings.slack.listener_threads
@@ -61,7 +61,7 @@ def serve_command(obj: Context, socket_mode: bool, host: str, port: int, run_job
             return
         from bot.http_server import EVENTS_PATH, HEALTH_PATH, HttpServer
 
-        server = HttpServer(app, engine, host, port, threads)
+        server = HttpServer(app, engine, host, port, threads, sock=listener)
         click.echo(f"Listening on {server.url}{EVENTS_PATH} (health: {server.url}{HEALTH_PATH}); Ctrl-C to stop.", err=True)
         server.serve_forever()
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,22 @@ def unanswered(data_dir: Path) -> int:
         return db["slack_pending"].count
 
 
+_stamp_lock = threading.Lock()
+_last_stamp = [0]
+
+
+def fresh_timestamp() -> int:
+    """A signing timestamp no earlier request of the session used.
+
+    Slack never sends the same signed bytes twice (every command and click has its own
+    trigger_id), and the bot refuses a second copy as a replay. Tests reuse one captured
+    payload, so each is signed a second later than the last instead (within Slack's 5 minutes).
+    """
+    with _stamp_lock:
+        _last_stamp[0] = max(int(time.time()), _last_stamp[0] + 1)
+        return _last_stamp[0]
+
+
 @dataclass
 class RunningBot:
     url: str
@@ -38,10 +55,10 @@ class RunningBot:
         return send_signed(self.events_url, event_body(payload), JSON, extra_headers, **signing)
 
     def command(self, fields: dict) -> Response:
-        return send_signed(self.events_url, command_body(fields), FORM)
+        return send_signed(self.events_url, command_body(fields), FORM, timestamp=fresh_timestamp())
 
     def action(self, payload: dict) -> Response:
-        return send_signed(self.events_url, action_body(payload), FORM)
+        return send_signed(self.events_url, action_body(payload), FORM, timestamp=fresh_timestamp())
 
     def all_answered(self) -> bool:
         """Every question taken is settled: the work that answers it has ended, nothing more will be posted for it."""
