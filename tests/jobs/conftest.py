@@ -23,6 +23,20 @@ deadlines:
 """
 
 
+@pytest.fixture(autouse=True)
+def _close_connections(tmp_path):
+    """Close the test thread's SQLite connections to this test's data directories when it ends.
+    config.database keeps one per thread and file for the life of the process (cheap for a server); in a
+    test session each test's data directory would otherwise hold three file descriptors to the end, and
+    a long run reaches select()'s limit of 1024 (tests/test_ask_prompt.py)."""
+    yield
+    from config import database
+
+    connections = getattr(database._local, "connections", None) or {}
+    for path in [p for p in connections if tmp_path in p.parents]:
+        connections.pop(path).close()
+
+
 @pytest.fixture()
 def job_settings(tmp_path):
     deadlines = tmp_path / "deadlines.yaml"
