@@ -37,6 +37,7 @@ def open_database(data_dir: Path, *migrations: Migrations) -> sqlite_utils.Datab
 
 
 _local = threading.local()
+KEPT_PER_THREAD = 4  # connections a thread keeps open, to different data directories, least recently used closed
 
 
 @contextmanager
@@ -52,9 +53,15 @@ def connected(data_dir: Path) -> Iterator[sqlite_utils.Database]:
     path = database_path(data_dir)
     connections: dict[Path, sqlite_utils.Database] = getattr(_local, "connections", None) or {}
     _local.connections = connections
-    db = connections.get(path)
-    if db is None or not path.exists():  # first use, or the file was removed (a test's temporary folder)
-        db = connections[path] = open_database(data_dir)
+    db = connections.pop(path, None)
+    if db is not None and not path.exists():  # the file was removed (a test's temporary folder)
+        db.close()
+        db = None
+    if db is None:
+        db = open_database(data_dir)
+        while len(connections) >= KEPT_PER_THREAD:  # a process serves one data directory; tests use many
+            connections.pop(next(iter(connections))).close()
+    connections[path] = db  # most recently used last
     try:
         yield db
     finally:

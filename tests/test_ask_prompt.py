@@ -19,10 +19,11 @@ def _env(settings) -> dict[str, str]:
 def _read_until(fd: int, needle: bytes, timeout: float = 120) -> bytes:
     seen = b""
     deadline = time.monotonic() + timeout
+    poller = select.poll()  # not select(): it cannot watch a descriptor numbered over 1023
+    poller.register(fd, select.POLLIN)
     while needle not in seen:
         assert time.monotonic() < deadline, f"waited {timeout}s for {needle!r}; got {seen[-500:]!r}"
-        ready, _, _ = select.select([fd], [], [], 0.5)
-        if ready:
+        if poller.poll(500):
             try:
                 seen += os.read(fd, 4096)
             except OSError:
