@@ -71,6 +71,16 @@ def verify(raw: bytes, headers: Mapping[str, str], secret: str, now: float | Non
     return timestamp
 
 
+def ssl_check(raw: bytes, content_type: str) -> bool:
+    """Slack's check of a slash command URL's certificate (`ssl_check=1`): answered 200 with nothing, signed or not.
+
+    Read as Latin-1, which decodes any bytes, so this look at an unsigned body cannot fail.
+    """
+    if not content_type.lower().startswith("application/x-www-form-urlencoded") or len(raw) > 1024:
+        return False
+    return dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True)).get("ssl_check") == "1"
+
+
 def request_key(raw: bytes, timestamp: str) -> str:
     """Names exactly one signed request: the same bytes sent again (a replay) get the same key."""
     return "request:" + hashlib.sha256(timestamp.encode() + b":" + raw).hexdigest()

@@ -2,15 +2,21 @@
 
 Every SQLite connection the running bot opens refuses writes, as SQLite itself does on a
 read-only or full database (`PRAGMA query_only`: each INSERT, UPDATE or DELETE raises
-sqlite3.OperationalError); reads still work, as they do on a full disk. Before, a mention got
-500 (Slack retried, the question was lost) and `/cws` 404.
+sqlite3.OperationalError); reads still work, as they do on a full disk. The last test fills a
+real disk: `cws serve` on a tmpfs written full (ENOSPC, "database or disk is full"). Before,
+a mention got 500 (Slack retried, the question was lost) and `/cws` 404.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +26,7 @@ from bot.atr_access import SORRY as ATR_SORRY
 from bot.feedback import FeedbackStore
 from bot.responder import NO_FOLLOW_UPS, NO_VOTES, STORAGE_FAILING, VOTE_NOT_SAVED
 from tests.slack.conftest import ATR_SETTINGS
-from tests.slack.signing import load_payload
+from tests.slack.signing import FORM, JSON, SIGNING_SECRET, command_body, event_body, load_payload, send_signed
 
 MENTION = load_payload("event_app_mention.json")
 QUESTION = "When does the ST.92 sunset period end?"
@@ -118,3 +124,47 @@ def test_an_atr_submission_still_says_try_again_later_and_stores_nothing(start_b
     [told] = bot.fake.wait_for("response_url")
     assert told.text == ATR_SORRY
     assert AtrStore(bot.settings.data_dir).current() == []
+
+
+# --- a real full disk: `cws serve` on a tmpfs filled to the last byte ------------------------------------------------
+
+
+def _can_mount_in_a_namespace() -> bool:
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return False
+    probe = subprocess.run([unshare, "-Urm", "mount", "-t", "tmpfs", "tmpfs", "/tmp"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount_in_a_namespace(), reason="needs unshare and unprivileged user namespaces")
+def test_a_really_full_disk_still_answers(tmp_path, built_settings, fake_slack):
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CWS_", "SLACK_"))} | {
+        "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake_slack.api_url,
+    }
+    driver = subprocess.Popen(
+        ["unshare", "-Urm", sys.executable, str(Path(__file__).with_name("full_disk_serve.py")), str(mount),
+         str(built_settings.index_root), str(log)],
+        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert driver.stdout is not None
+        url = driver.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), log.read_text()
+        events = url + "/slack/events"
+        mention = send_signed(events, event_body(MENTION), JSON)
+        assert mention.status == 200 and mention.elapsed < 3
+        [posted] = fake_slack.wait_for("chat.postMessage", timeout=60)
+        assert "July 1, 2027" in posted.text and NO_VOTES in json.dumps(posted.blocks, ensure_ascii=False)
+        fields = load_payload("command_cws.json", fake_slack.hooks_url)
+        command = send_signed(events, command_body(fields), FORM)
+        assert command.status == 200
+        [answer] = fake_slack.wait_for("response_url", timeout=60)
+        assert "July 1, 2027" in answer.text and STORAGE_FAILING in _texts([answer])
+    finally:
+        driver.communicate("", timeout=60)
+    logged = log.read_text()
+    assert "database or disk is full" in logged and "Traceback" not in logged, logged

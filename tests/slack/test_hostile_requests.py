@@ -104,6 +104,15 @@ def test_unsigned_requests_get_401_before_any_parsing(bot, caplog, body, headers
     _no_tracebacks(caplog)
 
 
+def test_slacks_certificate_check_gets_200_and_does_nothing(bot, caplog):
+    """`ssl_check=1`, which Slack sends to a slash command's URL: answered as bolt always did, signed or not."""
+    with caplog.at_level(logging.DEBUG):
+        response = post(bot.events_url, b"ssl_check=1&token=x", {"Content-Type": FORM})
+        assert response.status == 200 and response.body == b""
+        _slack_untouched(bot)
+    _no_tracebacks(caplog)
+
+
 # --- signed but not what Slack sends: 400 ---------------------------------------------------------------------------
 
 NOWHERE = "http://127.0.0.1:9/"  # response_urls nothing answers: were a request let through, nothing leaves the host
