@@ -195,10 +195,17 @@ def _holder(root: Path) -> subprocess.Popen[str]:
     return holder
 
 
+def _ctrl_c_interrupts() -> None:
+    """A shell that starts pytest in the background ignores SIGINT, and children inherit that: undo it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cws_process(settings: Settings, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "CWS_CONFIG": str(settings.config_path)}
+    # preexec_fn only resets one signal's disposition in the child, which takes no lock another thread could hold
     return subprocess.Popen([str(REPO / ".venv" / "bin" / "cws"), *args], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_ctrl_c_interrupts)  # noqa: PLW1509
 
 
 def test_cws_index_waits_for_another_process_then_builds(notes, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -225,8 +232,8 @@ def test_cws_index_gives_up_on_ctrl_c_or_its_timeout(notes) -> None:  # type: ig
     settings, folder = notes
     settings.index_root.mkdir(parents=True)
     holder = _holder(settings.index_root)
+    interrupted = _cws_process(settings, "index", str(folder))
     try:
-        interrupted = _cws_process(settings, "index", str(folder))
         assert interrupted.stderr is not None and interrupted.stderr.readline().startswith("waiting for")
         interrupted.send_signal(signal.SIGINT)
         _, err = interrupted.communicate(timeout=60)
@@ -238,5 +245,8 @@ def test_cws_index_gives_up_on_ctrl_c_or_its_timeout(notes) -> None:  # type: ig
         assert timed.exit_code == 1
         assert f"gave up after 0.3s waiting for the build lock held by process {holder.pid} (started " in timed.output
     finally:
+        if interrupted.poll() is None:
+            interrupted.kill()
+            interrupted.communicate()
         holder.communicate("done\n", timeout=30)
 

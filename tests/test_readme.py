@@ -29,8 +29,8 @@ from tests.conftest import SHARED
 
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
-SH_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.S | re.M)
-OUTPUT_BLOCK = re.compile(r"^<!-- output of: (.+?) -->\n```[a-z]*\n(.*?)^```", re.S | re.M)
+SH_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.DOTALL | re.MULTILINE)
+OUTPUT_BLOCK = re.compile(r"^<!-- output of: (.+?) -->\n```[a-z]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
 CWS = ".venv/bin/cws"
 SHOWN_HOME = "/home/you"
 VOLATILE = [
