@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -204,7 +205,10 @@ class AnswerEngine:
             answer = Answer(question, refusal_text(verdict), False, [], prepared.did_you_mean, version.name, timings,
                             closest)
             if self.gaps is not None and asked_from:
-                self.gaps.record(question, REFUSED, asked_from, closest[0].citation if closest else "", answer.text)
+                try:
+                    self.gaps.record(question, REFUSED, asked_from, closest[0].citation if closest else "", answer.text)
+                except sqlite3.Error:  # a full disk costs the record, never the answer
+                    log.exception("could not record the unanswered question %r", question)
             return answer
         best = verdict.best
         text = with_evidence(best, main.units, main.prepared.intent, main.prepared.text, config.answer.max_chars)

@@ -47,3 +47,15 @@ def test_cws_gaps_lists_what_cws_ask_could_not_answer(built_settings):
     assert result.exit_code == 0 and "ST.3000" in result.output and "1 refused" in result.output
     listed = json.loads(runner.invoke(cli, ["gaps", "--json"], env=env).output)
     assert listed[0]["channel_kinds"] == ["cli"]
+
+
+def test_a_gap_that_cannot_be_recorded_costs_the_record_not_the_answer(built_settings, embedder, tmp_path):
+    import sqlite3
+
+    class FullDisk(GapLog):
+        def record(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            raise sqlite3.OperationalError("database or disk is full")
+
+    engine = AnswerEngine(built_settings, embedder, gaps=FullDisk(tmp_path))
+    answer = engine.ask("What did the Committee decide about WIPO Standard ST.3000?", asked_from="cli")
+    assert not answer.found and answer.text.startswith("The CWS documents I have do not say")
