@@ -86,7 +86,7 @@ class Candidate:
         return self.unit.text
 
     @property
-    def hit(self):  # type: ignore[no-untyped-def]
+    def hit(self):
         return self.unit.hit
 
 
@@ -168,7 +168,7 @@ def points_only(text: str) -> bool:
     sets a condition ("If the CWS approves it as proposed in paragraph 16 above, the Task Force
     will decide on review procedures") says something of its own after it."""
     match = _POINTER.search(text)
-    return bool(match) and len(text[match.end():].split()) < 8
+    return match is not None and len(text[match.end():].split()) < 8
 
 
 def _bigrams(text_stems: list[str]) -> set[tuple[str, str]]:

@@ -24,13 +24,13 @@ THUMBS_DOWN = "thumbs down"
 
 @migrations()
 def create_table(db: sqlite_utils.Database) -> None:
-    db["answer_gaps"].create(
+    db.table("answer_gaps").create(
         {"id": int, "asked_at": str, "question": str, "key": str, "channel_kind": str, "why": str,
          "closest": str, "answer": str},
         pk="id",
         not_null={"asked_at", "question", "key", "why"},
     )
-    db["answer_gaps"].create_index(["asked_at"])
+    db.table("answer_gaps").create_index(["asked_at"])
 
 
 def question_key(question: str) -> str:
@@ -56,7 +56,7 @@ class GapLog(PerOperationStore):
 
     def record(self, question: str, why: str, channel_kind: str, closest: str = "", answer: str = "") -> None:
         with self._db() as db:
-            db["answer_gaps"].insert(
+            db.table("answer_gaps").insert(
                 {"asked_at": utc_now(), "question": question[:1000], "key": question_key(question)[:1000],
                  "channel_kind": channel_kind, "why": why, "closest": closest, "answer": answer[:1000]}
             )

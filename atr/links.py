@@ -27,7 +27,7 @@ Key = tuple[str, str, int]  # office, ip_type, year
 
 @migrations()
 def create_tables(db: sqlite_utils.Database) -> None:
-    db["atr_links"].create(
+    db.table("atr_links").create(
         {
             "office": str, "ip_type": str, "year": int, "url": str, "state": str, "reason": str,
             "http_status": int, "final_url": str, "content_type": str, "kind": str, "content_hash": str,
@@ -37,13 +37,13 @@ def create_tables(db: sqlite_utils.Database) -> None:
         pk=("office", "ip_type", "year"),
         not_null={"url", "state", "checked_at"},
     )
-    db["atr_link_checks"].create(
+    db.table("atr_link_checks").create(
         {"id": int, "office": str, "ip_type": str, "year": int, "url": str, "checked_at": str, "outcome": str,
          "http_status": int, "reason": str},
         pk="id",
         not_null={"office", "ip_type", "year", "url", "checked_at", "outcome"},
     )
-    db["atr_link_checks"].create_index(["office", "ip_type", "year"])
+    db.table("atr_link_checks").create_index(["office", "ip_type", "year"])
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,8 @@ class LinkStore(PerOperationStore):
         """Store the link's state and log the check, in one transaction."""
         with self._db() as db:
             with db.conn:
-                db["atr_links"].insert(asdict(record), pk=("office", "ip_type", "year"), replace=True)
-                db["atr_link_checks"].insert({
+                db.table("atr_links").insert(asdict(record), pk=("office", "ip_type", "year"), replace=True)
+                db.table("atr_link_checks").insert({
                     "office": record.office, "ip_type": record.ip_type, "year": record.year, "url": record.url,
                     "checked_at": record.checked_at, "outcome": outcome, "http_status": record.http_status,
                     "reason": record.reason,
@@ -130,7 +130,7 @@ class LinkStore(PerOperationStore):
 
     def checks(self, key: Key) -> list[dict]:
         with self._db() as db:
-            return list(db["atr_link_checks"].rows_where("office = ? and ip_type = ? and year = ?", list(key),
+            return list(db.table("atr_link_checks").rows_where("office = ? and ip_type = ? and year = ?", list(key),
                                                          order_by="id"))
 
     def unreported_breakages(self) -> list[LinkRecord]:

@@ -20,14 +20,14 @@ migrations = Migrations("atr")
 
 @migrations()
 def create_tables(db: sqlite_utils.Database) -> None:
-    db["atr_submissions"].create(
+    db.table("atr_submissions").create(
         {
             "office": str, "ip_type": str, "year": int, "url": str, "note": str,
             "team_id": str, "user_id": str, "submitted_at": str, "version": int,
         },
         pk=("office", "ip_type", "year"),
     )
-    db["atr_history"].create(
+    db.table("atr_history").create(
         {
             "id": int, "office": str, "ip_type": str, "year": int,
             "old_url": str, "new_url": str, "old_note": str, "new_note": str,
@@ -36,7 +36,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"office", "ip_type", "year", "new_url", "changed_at"},
     )
-    db["atr_history"].create_index(["office", "ip_type", "year"])
+    db.table("atr_history").create_index(["office", "ip_type", "year"])
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,8 @@ class AtrStore(PerOperationStore):
         )
 
     def current(self, year: int | None = None, office: str | None = None) -> list[StoredSubmission]:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[int | str] = []
         if year is not None:
             clauses.append("year = ?")
             params.append(year)
@@ -109,7 +110,7 @@ class AtrStore(PerOperationStore):
     def history(self, office: str, ip_type: str, year: int) -> list[dict]:
         with self._db() as db:
             return list(
-                db["atr_history"].rows_where(
+                db.table("atr_history").rows_where(
                     "office = ? and ip_type = ? and year = ?", [office, ip_type, year], order_by="id"
                 )
             )

@@ -98,7 +98,7 @@ def _reason(exc: OSError) -> str:
     return str(reason if isinstance(reason, (str, OSError)) else exc) or type(exc).__name__
 
 
-def authorize_from(me: SlackResponse, token: str):  # type: ignore[no-untyped-def]
+def authorize_from(me: SlackResponse, token: str):
     """bolt's authorize function: every request is this one bot's, as auth.test said at start-up."""
 
     def authorize(user_id: str | None = None, **_: object) -> AuthorizeResult:

@@ -38,9 +38,9 @@ MIGRATIONS = Migrations("slack_events")
 
 
 @MIGRATIONS()
-def m001_seen_events(db) -> None:  # type: ignore[no-untyped-def]
-    db[TABLE].create({"event_id": str, "seen_at": float}, pk="event_id")
-    db[TABLE].create_index(["seen_at"])
+def m001_seen_events(db) -> None:
+    db.table(TABLE).create({"event_id": str, "seen_at": float}, pk="event_id")
+    db.table(TABLE).create_index(["seen_at"])
 
 
 class EventDedupe(PerOperationStore):
@@ -105,4 +105,4 @@ class EventDedupe(PerOperationStore):
 
     def count(self) -> int:
         with self._db() as db:
-            return db[TABLE].count
+            return db.table(TABLE).count

@@ -25,18 +25,18 @@ EXPORT_FIELDS = ["voted_at", "user_id", "vote", "question", "answer", "sources",
 
 
 @MIGRATIONS()
-def m001_answers_and_votes(db) -> None:  # type: ignore[no-untyped-def]
-    db["slack_answers"].create(
+def m001_answers_and_votes(db) -> None:
+    db.table("slack_answers").create(
         {"answer_id": str, "question": str, "answer": str, "found": int, "sources": str,
          "index_version": str, "channel": str, "user_id": str, "asked_at": str},
         pk="answer_id",
     )
-    db["feedback"].create(
+    db.table("feedback").create(
         {"answer_id": str, "user_id": str, "vote": str, "question": str, "answer": str,
          "sources": str, "voted_at": str},
         pk=("answer_id", "user_id"),
     )
-    db["feedback"].create_index(["voted_at"])
+    db.table("feedback").create_index(["voted_at"])
 
 
 def _now() -> str:
@@ -60,7 +60,7 @@ class FeedbackStore(PerOperationStore):
 
     def load_answer(self, answer_id: str) -> Answer | None:
         with self._db() as db:
-            rows = list(db["slack_answers"].rows_where("answer_id = ?", [answer_id]))
+            rows = list(db.table("slack_answers").rows_where("answer_id = ?", [answer_id]))
         if not rows:
             return None
         row = rows[0]
@@ -70,7 +70,7 @@ class FeedbackStore(PerOperationStore):
     def vote(self, answer_id: str, user_id: str, vote: str) -> bool:
         """Record `vote` ("up" or "down"); False when the answer is unknown."""
         with self._db() as db:
-            rows = list(db["slack_answers"].rows_where("answer_id = ?", [answer_id]))
+            rows = list(db.table("slack_answers").rows_where("answer_id = ?", [answer_id]))
             if not rows or vote not in {"up", "down"}:
                 return False
             row = rows[0]

@@ -24,8 +24,8 @@ MAX_ATTEMPTS = 3
 
 
 @MIGRATIONS()
-def m001_pending(db) -> None:  # type: ignore[no-untyped-def]
-    db["slack_pending"].create(
+def m001_pending(db) -> None:
+    db.table("slack_pending").create(
         {"id": str, "question": str, "reply": str, "owner": str, "attempts": int, "received_at": str}, pk="id"
     )
 

@@ -20,11 +20,11 @@ KEEP_SECONDS = 90 * 86_400
 
 
 @MIGRATIONS()
-def m001_threads(db) -> None:  # type: ignore[no-untyped-def]
-    db["slack_threads"].create(
+def m001_threads(db) -> None:
+    db.table("slack_threads").create(
         {"channel": str, "thread_ts": str, "question": str, "created_at": float}, pk=("channel", "thread_ts")
     )
-    db["slack_threads"].create_index(["created_at"])
+    db.table("slack_threads").create_index(["created_at"])
 
 
 def names_its_subject(question: str) -> bool:

@@ -270,8 +270,8 @@ def normalize_session(s: str) -> str | None:
     if m := _BARE_SESSION_RE.fullmatch(value):
         n = int(m.group("n"))
         return f"CWS/{n}{'BIS' if m.group('bis') else ''}" if n else None
-    n = _ordinal_value(value) if _ORD_RE.fullmatch(value) else None
-    return f"CWS/{n}" if n and n <= SESSION_ORDINAL_MAX else None
+    ordinal = _ordinal_value(value) if _ORD_RE.fullmatch(value) else None
+    return f"CWS/{ordinal}" if ordinal and ordinal <= SESSION_ORDINAL_MAX else None
 
 
 def id_tokens(entities: Entities) -> list[str]:

@@ -19,7 +19,7 @@ from corpus.loaders import SUPPORTED_SUFFIXES, load_document
 from corpus.loaders.errors import UnreadableDocument
 from corpus.manifest import MANIFEST_NAME, ManifestEntry, ManifestError, read_manifest
 from corpus.metadata import derive_meta
-from corpus.model import DocumentMeta, LoadedDocument
+from corpus.model import DocumentMeta, LoadedDocument, Passage
 from corpus.passages import build_passages
 
 log = logging.getLogger(__name__)

@@ -154,7 +154,7 @@ class SentenceTransformerEmbedder(Embedder):
         transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise in CLI output
 
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        self.dimension = int(self._model.get_embedding_dimension())
+        self.dimension = int(self._model.get_embedding_dimension() or 0)
         self.build_threads = torch.get_num_threads()
         self._version = sentence_transformers.__version__
         log.info("loaded embedding model %s (%d dimensions) from %s with sentence-transformers", name, self.dimension, path)

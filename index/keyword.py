@@ -142,7 +142,7 @@ class _FrequencyCorrector(ListCorrector):
         super().__init__(sorted(counts))
         self.counts = counts
 
-    def _suggestions(self, text: str, maxdist: int, prefix: int):  # type: ignore[no-untyped-def]
+    def _suggestions(self, text: str, maxdist: int, prefix: int):
         for score, word in super()._suggestions(text, maxdist, prefix):
             yield score - 0.5 / self.counts[word], word
 
@@ -175,7 +175,9 @@ class KeywordIndex:
 
     def _field_scores(self, name: str, tokens: Sequence[str]) -> np.ndarray | float:
         retriever = self.fields.get(name)
-        token_ids = [retriever.vocab_dict[t] for t in tokens if t in retriever.vocab_dict] if retriever else []
+        if retriever is None:
+            return 0.0
+        token_ids = [retriever.vocab_dict[t] for t in tokens if t in retriever.vocab_dict]
         return FIELD_BOOSTS[name] * retriever.get_scores_from_ids(token_ids) if token_ids else 0.0
 
     def _add_phrase(self, total: np.ndarray, stems: list[str]) -> None:

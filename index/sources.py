@@ -39,7 +39,7 @@ migrations = Migrations("index_sources")
 
 @migrations()
 def create_sources(db: sqlite_utils.Database) -> None:
-    db["index_sources"].create(
+    db.table("index_sources").create(
         {"path": str, "added_by": str, "added_at": str, "removed_at": str}, pk="path", not_null={"added_by", "added_at"}
     )
 

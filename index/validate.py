@@ -16,6 +16,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -314,21 +315,21 @@ def _state(directory: Path, live: str | None) -> BuildState:
         info = None
     if not isinstance(info, dict):
         info = None
-    counts = info.get("counts") if info and isinstance(info.get("counts"), dict) else {}
-    model = info.get("model") if info and isinstance(info.get("model"), dict) else {}
-    fields = dict(name=name, created=info.get("created") if info else None, documents=counts.get("documents"),
-                  passages=counts.get("passages"), model=model.get("name"), live=name == live, serving=False)
+    known: dict[str, Any] = info or {}
+    counts: dict[str, Any] = known["counts"] if isinstance(known.get("counts"), dict) else {}
+    model: dict[str, Any] = known["model"] if isinstance(known.get("model"), dict) else {}
+    state = partial(BuildState, name=name, created=known.get("created"), documents=counts.get("documents"),
+                    passages=counts.get("passages"), model=model.get("name"), live=name == live, serving=False)
     if not (directory / BUILD_INFO).is_file():
-        return BuildState(**fields, state="incomplete", problem="build.json is missing (the build did not finish)")
+        return state(state="incomplete", problem="build.json is missing (the build did not finish)")
     try:
         checked = check_build(directory)
     except BuildDamaged as exc:
-        return BuildState(**fields, state="damaged", problem=exc.reason)
+        return state(state="damaged", problem=exc.reason)
     if is_outdated(checked):
-        return BuildState(**fields, state="outdated",
-                          problem=f"keyword format {checked.get('keyword_schema')}, this version reads "
-                                  f"{keyword.SCHEMA_VERSION}")
-    return BuildState(**fields, state="valid")
+        return state(state="outdated", problem=f"keyword format {checked.get('keyword_schema')}, this version reads "
+                                               f"{keyword.SCHEMA_VERSION}")
+    return state(state="valid")
 
 
 def describe_builds(root: Path) -> list[BuildState]:

@@ -35,7 +35,7 @@ POST, VERIFY, BUSY, DONE = "post", "verify", "busy", "done"
 
 @migrations()
 def create_posts(db: sqlite_utils.Database) -> None:
-    db["job_posts"].create(
+    db.table("job_posts").create(
         {
             "key": str, "kind": str, "subject": str, "channel": str, "scheduled_for": str,
             "state": str, "claimed_at": str, "finished_at": str, "detail": str, "attempts": int,
@@ -43,12 +43,12 @@ def create_posts(db: sqlite_utils.Database) -> None:
         pk="key",
         not_null={"kind", "state", "claimed_at"},
     )
-    db["job_posts"].create_index(["kind", "state"])
+    db.table("job_posts").create_index(["kind", "state"])
 
 
 @migrations()
 def add_owner(db: sqlite_utils.Database) -> None:
-    db["job_posts"].add_column("owner", str)
+    db.table("job_posts").add_column("owner", str)
 
 
 def _start_time(pid: int) -> str | None:
@@ -198,7 +198,7 @@ class Ledger(PerOperationStore):
     def rows(self, kind: str | None = None) -> list[dict]:
         with self._db() as db:
             where, params = ("kind = ?", [kind]) if kind else (None, [])
-            return list(db["job_posts"].rows_where(where, params, order_by="claimed_at, key"))
+            return list(db.table("job_posts").rows_where(where, params, order_by="claimed_at, key"))
 
 
 class DryRunLedger:

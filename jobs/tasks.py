@@ -31,7 +31,7 @@ def reminders(at: datetime | None = None) -> str:
     now = rt.now(at)
     configured = rt.settings.atr.expected_offices
 
-    def note(deadline) -> str:  # type: ignore[no-untyped-def]
+    def note(deadline) -> str:
         if not deadline.atr_year:
             return ""
         return missing_note(rt.atr, deadline.atr_year, configured, _link_problems(now, deadline.atr_year))
@@ -47,7 +47,7 @@ def reminders(at: datetime | None = None) -> str:
             )
 
     report = run_reminders(
-        rt.deadlines, now, ledger=rt.ledger, poster=rt.poster, zone=rt.zone,  # type: ignore[arg-type]
+        rt.deadlines, now, ledger=rt.ledger, poster=rt.poster, zone=rt.zone,
         remind_at=rt.remind_at, grace=timedelta(hours=rt.settings.jobs.grace_hours),
         default_channel=rt.secretariat_channel, missing_note=note, on_sent=nudge,
     )

@@ -162,10 +162,11 @@ class _Reader:
             s_pr = style.element.pPr
             num_pr = s_pr.numPr if s_pr is not None else None
             style = style.base_style
-        if num_pr is None or num_pr.numId is None or num_pr.numId.val == 0:
+        num_id = getattr(num_pr, "numId", None)  # python-docx's oxml elements are untyped
+        if num_id is None or num_id.val == 0:
             return None
-        ilvl = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-        return str(num_pr.numId.val), ilvl
+        level = getattr(num_pr, "ilvl", None)
+        return str(num_id.val), level.val if level is not None else 0
 
     def _format(self, paragraph: Paragraph) -> str | None:
         num = self._num_pr(paragraph)

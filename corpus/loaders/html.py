@@ -110,8 +110,8 @@ class _Walker:
             self.walk(table)
             self.flush()
             return
-        table = Table(tuple(rows[0]), tuple(tuple(r) for r in rows[1:]))
-        self.blocks.append(Block(kind="table", table=table))
+        rebuilt = Table(tuple(rows[0]), tuple(tuple(r) for r in rows[1:]))
+        self.blocks.append(Block(kind="table", table=rebuilt))
 
 
 def _own_rows(table: Tag) -> list[Tag]:

@@ -172,6 +172,11 @@ def _header_ok(cells: list[_Unit]) -> bool:
     )
 
 
+def _group_of(segment: _Group | _Unit, n: int) -> bool:
+    """A group whose units make whole rows of `n` cells."""
+    return isinstance(segment, _Group) and len(segment.units) % n == 0
+
+
 def _find_table(segs: list[_Group | _Unit], i: int) -> tuple[int, int] | None:
     """Best (columns, end index) for a table whose header ends group i, or None.
 
@@ -180,15 +185,16 @@ def _find_table(segs: list[_Group | _Unit], i: int) -> tuple[int, int] | None:
     separating blank line); the longest run wins, then the widest table.
     """
     head = segs[i]
-    if i + 1 >= len(segs) or not isinstance(head, _Group) or not isinstance(segs[i + 1], _Group):
+    body = segs[i + 1] if i + 1 < len(segs) else None
+    if not isinstance(head, _Group) or not isinstance(body, _Group):
         return None
-    size = len(segs[i + 1].units)
+    size = len(body.units)
     best: tuple[int, int] | None = None  # (end, n)
     for n in range(2, min(size, len(head.units)) + 1):
         if size % n or not _header_ok(head.units[-n:]):
             continue
         j = i + 1
-        while j < len(segs) and isinstance(segs[j], _Group) and len(segs[j].units) % n == 0:
+        while j < len(segs) and _group_of(segs[j], n):
             j += 1
         if best is None or (j, n) > best:
             best = (j, n)
@@ -219,8 +225,9 @@ def _emit_run(run: list[_Unit], out: list[Block]) -> None:
         rows = [tuple(u.text for u in cells[k : k + n]) for k in range(0, len(cells), n)]
         rows = [r for r in rows if any(r)]
         out.append(Block(kind="table", table=Table(tuple(u.text for u in seg.units[-n:]), tuple(rows))))
-        if end < len(segs) and isinstance(segs[end], _Unit) and segs[end].kind == "orphan":
-            note = "\n".join(t for t in (note, segs[end].text) if t)
+        after = segs[end] if end < len(segs) else None
+        if isinstance(after, _Unit) and after.kind == "orphan":
+            note = "\n".join(t for t in (note, after.text) if t)
             end += 1
         if note:
             _attach_note(note, out)

@@ -26,7 +26,7 @@ FILTER_OPTIONS = [
 ]
 
 
-def with_filters(func):  # type: ignore[no-untyped-def]
+def with_filters(func):
     for option in reversed(FILTER_OPTIONS):
         func = option(func)
     return func

@@ -29,7 +29,7 @@ def _today(obj: Context) -> date:
     return datetime.now(ZoneInfo(obj.settings.jobs.timezone)).date()
 
 
-def _store(obj: Context):  # type: ignore[no-untyped-def]
+def _store(obj: Context):
     from atr.store import AtrStore
 
     return AtrStore(obj.settings.data_dir)
@@ -70,13 +70,15 @@ def submit_command(obj: Context, office: str, ip_type: str, year: str, url: str,
 
     settings = obj.settings.atr
     text_note = " ".join(note)
-    rules = {"current_year": _this_year(obj), "first_year": settings.first_year, "allow_http": settings.allow_http}
-    errors = field_errors(office, ip_type, year, url, text_note, **rules)
+    current_year, first_year, allow_http = _this_year(obj), settings.first_year, settings.allow_http
+    errors = field_errors(office, ip_type, year, url, text_note, current_year=current_year, first_year=first_year,
+                          allow_http=allow_http)
     if errors:
         raise click.ClickException("nothing was stored:\n" + "\n".join(f"  {field}: {message}"
                                                                        for field, message in errors.items()))
     with user_errors():
-        submission = validate(office, ip_type, year, url, text_note, **rules)
+        submission = validate(office, ip_type, year, url, text_note, current_year=current_year,
+                              first_year=first_year, allow_http=allow_http)
         stored = _store(obj).submit(submission, team_id="cli", user_id=f"local:{getpass.getuser()}")
     click.echo(f"Stored — the ATR on {stored.year} activities (version {stored.version})")
     click.echo(f"  office:   {stored.office} ({office_name(stored.office)})")

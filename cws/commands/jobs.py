@@ -14,7 +14,7 @@ from cws.context import Context, user_errors
 log = logging.getLogger(__name__)
 
 
-def _runtime(obj, check: bool = True):  # type: ignore[no-untyped-def]
+def _runtime(obj, check: bool = True):
     """The jobs runtime; `check`: also stop on a missing channel (what only posting jobs need)."""
     from jobs import runtime
 
@@ -31,7 +31,7 @@ def jobs_group() -> None:
 
 @jobs_group.command("list")
 @click.pass_obj
-def list_command(obj) -> None:  # type: ignore[no-untyped-def]
+def list_command(obj) -> None:
     """Show each job, its schedule and its next run."""
     from jobs.scheduler import cron_of, triggers
 
@@ -47,7 +47,7 @@ def list_command(obj) -> None:  # type: ignore[no-untyped-def]
 @click.argument("name", type=click.Choice(["reindex", "reminders", "digest"]))
 @click.option("--at", "at", help="Run as if the clock read this ISO-8601 time (naive = the configured zone).")
 @click.pass_obj
-def run_command(obj, name: str, at: str | None) -> None:  # type: ignore[no-untyped-def]
+def run_command(obj, name: str, at: str | None) -> None:
     """Run one job now (or as if at --at) and print what it did.
 
     Without SLACK_BOT_TOKEN this is a dry run: what would be posted is printed, and nothing is
@@ -74,7 +74,7 @@ def run_command(obj, name: str, at: str | None) -> None:  # type: ignore[no-unty
 @click.option("--standby", is_flag=True,
               help="If another process schedules, wait and take over when it stops (instead of exiting).")
 @click.pass_obj
-def start_command(obj, standby: bool) -> None:  # type: ignore[no-untyped-def]
+def start_command(obj, standby: bool) -> None:
     """Run the scheduler in the foreground (for deployments that run jobs apart from the bot)."""
     from jobs.scheduler import JobService
 
@@ -96,7 +96,7 @@ def start_command(obj, standby: bool) -> None:  # type: ignore[no-untyped-def]
 @click.command("deadlines")
 @click.option("--days", type=int, help="Only deadlines within this many days.")
 @click.pass_obj
-def deadlines_command(obj, days: int | None) -> None:  # type: ignore[no-untyped-def]
+def deadlines_command(obj, days: int | None) -> None:
     """List upcoming deadlines from the configured deadlines file."""
     from jobs.deadlines import upcoming
 

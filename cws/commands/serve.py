@@ -69,7 +69,7 @@ def serve_command(obj: Context, socket_mode: bool, host: str, port: int, run_job
             jobs.stop()
 
 
-def _start_jobs(obj: Context):  # type: ignore[no-untyped-def]
+def _start_jobs(obj: Context):
     """The scheduler, if no other process on this data directory already runs it."""
     from jobs.scheduler import JobService
 

@@ -77,7 +77,9 @@ def list_command(obj: Context, as_json: bool) -> None:
         click.echo("No sources: only the built-in records are indexed. Add a folder with 'cws sources add PATH'.")
         return
     for row in rows:
-        click.echo(f"{row['path']}  [{row['kind']}, {row['documents']} in the index]  {'; '.join(row['origin'])}")
+        origin = row["origin"]
+        shown = "; ".join(origin) if isinstance(origin, list) else str(origin)
+        click.echo(f"{row['path']}  [{row['kind']}, {row['documents']} in the index]  {shown}")
 
 
 @click.command("docs")
