@@ -44,25 +44,97 @@ _ELISION = re.compile(r"^(?:l|d|qu|s|n|j|c|m|t|jusqu|lorsqu|puisqu)['’]", re.I
 # (suffix, English suffix), longest first within each language; tried until a known word appears.
 _COGNATE_RULES = {
     "fr": [
-        ("ications", "ications"), ("ication", "ication"), ("tions", "tions"), ("tion", "tion"),
-        ("sions", "sions"), ("sion", "sion"), ("ites", "ities"), ("ite", "ity"), ("iques", "ics"),
-        ("ique", "ic"), ("aires", "aries"), ("aire", "ary"), ("eurs", "ors"), ("eur", "or"),
-        ("ismes", "isms"), ("isme", "ism"), ("istes", "ists"), ("iste", "ist"), ("ements", "ments"),
-        ("ement", "ment"), ("ifs", "ives"), ("ives", "ives"), ("ive", "ive"), ("if", "ive"),
-        ("elles", "al"), ("elle", "al"), ("els", "al"), ("el", "al"), ("ees", "ed"), ("ee", "ed"),
-        ("es", "s"), ("er", "e"), ("er", ""), ("ir", "e"), ("e", "ed"), ("e", ""), ("s", ""),
+        ("ications", "ications"),
+        ("ication", "ication"),
+        ("tions", "tions"),
+        ("tion", "tion"),
+        ("sions", "sions"),
+        ("sion", "sion"),
+        ("ites", "ities"),
+        ("ite", "ity"),
+        ("iques", "ics"),
+        ("ique", "ic"),
+        ("aires", "aries"),
+        ("aire", "ary"),
+        ("eurs", "ors"),
+        ("eur", "or"),
+        ("ismes", "isms"),
+        ("isme", "ism"),
+        ("istes", "ists"),
+        ("iste", "ist"),
+        ("ements", "ments"),
+        ("ement", "ment"),
+        ("ifs", "ives"),
+        ("ives", "ives"),
+        ("ive", "ive"),
+        ("if", "ive"),
+        ("elles", "al"),
+        ("elle", "al"),
+        ("els", "al"),
+        ("el", "al"),
+        ("ees", "ed"),
+        ("ee", "ed"),
+        ("es", "s"),
+        ("er", "e"),
+        ("er", ""),
+        ("ir", "e"),
+        ("e", "ed"),
+        ("e", ""),
+        ("s", ""),
     ],
     "es": [
-        ("aciones", "ations"), ("acion", "ation"), ("ciones", "tions"), ("cion", "tion"),
-        ("siones", "sions"), ("sion", "sion"), ("dades", "ties"), ("dad", "ty"), ("mente", "ly"),
-        ("icos", "ics"), ("icas", "ics"), ("ico", "ic"), ("ica", "ic"), ("osos", "ous"), ("osas", "ous"),
-        ("oso", "ous"), ("osa", "ous"), ("istas", "ists"), ("ista", "ist"), ("ismo", "ism"),
-        ("arios", "aries"), ("ario", "ary"), ("aria", "ary"), ("ivos", "ives"), ("ivo", "ive"),
-        ("ivas", "ives"), ("iva", "ive"), ("antes", "ants"), ("ante", "ant"), ("entes", "ents"),
-        ("ente", "ent"), ("encias", "ences"), ("encia", "ence"), ("ancias", "ances"), ("ancia", "ance"),
-        ("ados", "ed"), ("adas", "ed"), ("ado", "ed"), ("ada", "ed"), ("idos", "ed"), ("ido", "ed"),
-        ("ida", "ed"), ("ar", "e"), ("ar", ""), ("er", ""), ("ir", ""), ("os", "s"), ("as", "s"),
-        ("es", "s"), ("o", ""), ("a", ""), ("e", ""),
+        ("aciones", "ations"),
+        ("acion", "ation"),
+        ("ciones", "tions"),
+        ("cion", "tion"),
+        ("siones", "sions"),
+        ("sion", "sion"),
+        ("dades", "ties"),
+        ("dad", "ty"),
+        ("mente", "ly"),
+        ("icos", "ics"),
+        ("icas", "ics"),
+        ("ico", "ic"),
+        ("ica", "ic"),
+        ("osos", "ous"),
+        ("osas", "ous"),
+        ("oso", "ous"),
+        ("osa", "ous"),
+        ("istas", "ists"),
+        ("ista", "ist"),
+        ("ismo", "ism"),
+        ("arios", "aries"),
+        ("ario", "ary"),
+        ("aria", "ary"),
+        ("ivos", "ives"),
+        ("ivo", "ive"),
+        ("ivas", "ives"),
+        ("iva", "ive"),
+        ("antes", "ants"),
+        ("ante", "ant"),
+        ("entes", "ents"),
+        ("ente", "ent"),
+        ("encias", "ences"),
+        ("encia", "ence"),
+        ("ancias", "ances"),
+        ("ancia", "ance"),
+        ("ados", "ed"),
+        ("adas", "ed"),
+        ("ado", "ed"),
+        ("ada", "ed"),
+        ("idos", "ed"),
+        ("ido", "ed"),
+        ("ida", "ed"),
+        ("ar", "e"),
+        ("ar", ""),
+        ("er", ""),
+        ("ir", ""),
+        ("os", "s"),
+        ("as", "s"),
+        ("es", "s"),
+        ("o", ""),
+        ("a", ""),
+        ("e", ""),
     ],
 }
 
@@ -120,14 +192,14 @@ def tokens(text: str) -> list[str]:
         token = _INVERSION.sub("", token)  # "aidait-il" → "aidait"
         elided = _ELISION.match(token)
         if elided and len(token) > elided.end():
-            out.append(token[elided.end():])
+            out.append(token[elided.end() :])
         else:
             out.append(token)
     return out
 
 
 def detect_language(text: str) -> str:
-    """"fr" or "es" when the question has more of that language's function words than English ones."""
+    """ "fr" or "es" when the question has more of that language's function words than English ones."""
     folded = [fold(t) for t in tokens(text)]
     counts = {lang: sum(1 for w in folded if w in _stopwords(lang)) for lang in ("en", "fr", "es")}
     if re.search(r"[¿¡ñ]", text):
@@ -152,7 +224,7 @@ def _cognate(word: str, language: str, known: Callable[[str], bool]) -> str | No
 
 def _is_name(token: str) -> bool:
     """Identifiers, numbers and capitalised names travel between languages unchanged."""
-    return bool(re.search(r"\d|[./]", token)) or token[:1].isupper() and not token.isupper() or token.isupper()
+    return bool(re.search(r"\d|[./]", token)) or (token[:1].isupper() and not token.isupper()) or token.isupper()
 
 
 def translate(text: str, language: str, known: Callable[[str], bool]) -> str:

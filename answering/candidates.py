@@ -41,9 +41,25 @@ _SITUATING = re.compile(
     r"(?i:sessions?|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"thirteenth|fourteenth|fifteenth|\d{1,2}(?:st|nd|rd|th))|(?:19|20)\d\d|CWS(?:/\d+)*|[A-Z]+(?:/[\w]+)+)"
 )
-STRICT_KINDS = frozenset({"task", "amount", "version", "date", "year", "number", "document", "paragraph", "standard", "language", "office",
-                          "organization",
-                          "person", "acronym", "place"})
+STRICT_KINDS = frozenset(
+    {
+        "task",
+        "amount",
+        "version",
+        "date",
+        "year",
+        "number",
+        "document",
+        "paragraph",
+        "standard",
+        "language",
+        "office",
+        "organization",
+        "person",
+        "acronym",
+        "place",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -168,7 +184,7 @@ def points_only(text: str) -> bool:
     sets a condition ("If the CWS approves it as proposed in paragraph 16 above, the Task Force
     will decide on review procedures") says something of its own after it."""
     match = _POINTER.search(text)
-    return match is not None and len(text[match.end():].split()) < 8
+    return match is not None and len(text[match.end() :].split()) < 8
 
 
 def _bigrams(text_stems: list[str]) -> set[tuple[str, str]]:

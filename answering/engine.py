@@ -85,8 +85,17 @@ def _source(hit: Hit, wanted: set[str], focus: str) -> Source:
     at = text.find(focus.split(" — ")[-1][:60]) if focus else -1
     snippet = highlight(window(text, max(at, 0), SNIPPET_CHARS), wanted)
     p = hit.passage
-    return Source(p.doc_id, p.title, p.symbol, p.paragraph, citation(p.cited_as, p.paragraph), text, snippet,
-                  round(hit.score, 6), p.url)
+    return Source(
+        p.doc_id,
+        p.title,
+        p.symbol,
+        p.paragraph,
+        citation(p.cited_as, p.paragraph),
+        text,
+        snippet,
+        round(hit.score, 6),
+        p.url,
+    )
 
 
 @dataclass
@@ -180,8 +189,12 @@ class AnswerEngine:
         if not question:
             return Answer(question, "Please ask a question.", False, [])
         if len(question) > MAX_QUESTION_CHARS:
-            return Answer(question[:80] + "…", f"That question is {len(question):,} characters long; please ask it in "
-                          f"at most {MAX_QUESTION_CHARS:,}.", False, [])
+            return Answer(
+                question[:80] + "…",
+                f"That question is {len(question):,} characters long; please ask it in at most {MAX_QUESTION_CHARS:,}.",
+                False,
+                [],
+            )
         clean_filters = Filters.parse(filters)
         if not clean_filters and mode == "hybrid":
             for provider in self.providers:
@@ -192,8 +205,9 @@ class AnswerEngine:
         config = self.settings
         prepared = self.prepare(question, version)
         parts = split_parts(prepared.text)
-        main = self._attempt(version, self._part(prepared, parts[0]) if len(parts) > 1 else prepared,
-                             clean_filters, mode)
+        main = self._attempt(
+            version, self._part(prepared, parts[0]) if len(parts) > 1 else prepared, clean_filters, mode
+        )
         timings = {"analysis": main.result.started - started, **main.result.timings}
         clock = time.perf_counter()
         verdict = main.verdict
@@ -202,8 +216,9 @@ class AnswerEngine:
             timings["answer"] = time.perf_counter() - clock
             timings["total"] = time.perf_counter() - started
             log.info("no answer for %r: %s", question, verdict.reason)
-            answer = Answer(question, refusal_text(verdict), False, [], prepared.did_you_mean, version.name, timings,
-                            closest)
+            answer = Answer(
+                question, refusal_text(verdict), False, [], prepared.did_you_mean, version.name, timings, closest
+            )
             if self.gaps is not None and asked_from:
                 try:
                     self.gaps.record(question, REFUSED, asked_from, closest[0].citation if closest else "", answer.text)
@@ -215,8 +230,9 @@ class AnswerEngine:
         found = list(best.found)
         extra_hits: list[Hit] = []
         for part_text in parts[1:]:
-            part = self._answer_part(version, prepared, resolve_reference(part_text, text), text, found, clean_filters,
-                                     mode)
+            part = self._answer_part(
+                version, prepared, resolve_reference(part_text, text), text, found, clean_filters, mode
+            )
             if part is not None:
                 text = add_part(text, part, config.answer.max_chars * 2)
                 found += part.found
@@ -239,21 +255,37 @@ class AnswerEngine:
         hits = result.hits[: config.answer.passages_considered]
         recalled = recalled_records(version)
         units = units_of(hits)
-        candidates = score_units(units, terms, prepared.intent, prepared.text, result.query_vector, self.embedder,
-                                 recalled)
+        candidates = score_units(
+            units, terms, prepared.intent, prepared.text, result.query_vector, self.embedder, recalled
+        )
         if candidates:
-            pointed = referenced_hits(version, candidates[0].hit, referenced_paragraphs(candidates[0].unit.body),
-                                      result.query_vector)
+            pointed = referenced_hits(
+                version, candidates[0].hit, referenced_paragraphs(candidates[0].unit.body), result.query_vector
+            )
             if pointed:
                 units = units_of(hits + pointed)
-                candidates = score_units(units, terms, prepared.intent, prepared.text, result.query_vector,
-                                         self.embedder, recalled)
-        verdict = judge(candidates, units, prepared.intent, prepared.text, recalled, version.keyword.has_word,
-                        config.answer.min_similarity)
+                candidates = score_units(
+                    units, terms, prepared.intent, prepared.text, result.query_vector, self.embedder, recalled
+                )
+        verdict = judge(
+            candidates,
+            units,
+            prepared.intent,
+            prepared.text,
+            recalled,
+            version.keyword.has_word,
+            config.answer.min_similarity,
+        )
         return Attempt(prepared, result, units, candidates, terms, verdict)
 
     def _answer_part(
-        self, version: IndexVersion, whole: Prepared, part_text: str, so_far: str, found: list[str], filters: Filters,
+        self,
+        version: IndexVersion,
+        whole: Prepared,
+        part_text: str,
+        so_far: str,
+        found: list[str],
+        filters: Filters,
         mode: str,
     ) -> Candidate | None:
         """The best unit for a question's second part, unless what is answered so far already
@@ -311,4 +343,3 @@ def _recalled(directory: object) -> frozenset[str]:
         "select doc_id, source from documents where doc_id like 'record:%'"
     )
     return frozenset(r["doc_id"] for r in rows if (r["source"] or "").split(";")[0].endswith("(recalled)"))
-

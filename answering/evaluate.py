@@ -131,8 +131,15 @@ class Report:
             "mode": self.mode,
             "figures": {kind: f.as_dict() for kind, f in self.figures().items()},
             "questions": [
-                {"id": o.question.id, "kind": o.question.kind, "rank": o.rank, "found": o.found,
-                 "correct": o.correct, "strict": o.strict, "answer": o.answer}
+                {
+                    "id": o.question.id,
+                    "kind": o.question.kind,
+                    "rank": o.rank,
+                    "found": o.found,
+                    "correct": o.correct,
+                    "strict": o.strict,
+                    "answer": o.answer,
+                }
                 for o in self.outcomes
             ],
         }
@@ -157,12 +164,18 @@ def load_questions(path: Path) -> list[Question]:
             if not expected and not expect_none:
                 raise KeyError("any")
             questions.append(
-                Question(str(raw.get("id", number)), str(raw["q"]), expected, _strings(raw, "all"), expect_none,
-                         str(raw.get("kind", "fact")))
+                Question(
+                    str(raw.get("id", number)),
+                    str(raw["q"]),
+                    expected,
+                    _strings(raw, "all"),
+                    expect_none,
+                    str(raw.get("kind", "fact")),
+                )
             )
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise CwsError(
-                f"{path}, line {number}: expected {{\"q\": ..., \"any\": [...]}} or {{\"q\": ..., \"expect_none\": true}} "
+                f'{path}, line {number}: expected {{"q": ..., "any": [...]}} or {{"q": ..., "expect_none": true}} '
                 f"({exc})"
             ) from exc
     return questions

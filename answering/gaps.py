@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 from sqlite_utils import Migrations
@@ -25,8 +25,16 @@ THUMBS_DOWN = "thumbs down"
 @migrations()
 def create_table(db: sqlite_utils.Database) -> None:
     db.table("answer_gaps").create(
-        {"id": int, "asked_at": str, "question": str, "key": str, "channel_kind": str, "why": str,
-         "closest": str, "answer": str},
+        {
+            "id": int,
+            "asked_at": str,
+            "question": str,
+            "key": str,
+            "channel_kind": str,
+            "why": str,
+            "closest": str,
+            "answer": str,
+        },
         pk="id",
         not_null={"asked_at", "question", "key", "why"},
     )
@@ -57,26 +65,46 @@ class GapLog(PerOperationStore):
     def record(self, question: str, why: str, channel_kind: str, closest: str = "", answer: str = "") -> None:
         with self._db() as db:
             db.table("answer_gaps").insert(
-                {"asked_at": utc_now(), "question": question[:1000], "key": question_key(question)[:1000],
-                 "channel_kind": channel_kind, "why": why, "closest": closest, "answer": answer[:1000]}
+                {
+                    "asked_at": utc_now(),
+                    "question": question[:1000],
+                    "key": question_key(question)[:1000],
+                    "channel_kind": channel_kind,
+                    "why": why,
+                    "closest": closest,
+                    "answer": answer[:1000],
+                }
             )
 
     def top(self, days: int = 7, limit: int = 20, now: datetime | None = None) -> list[Gap]:
         """The most frequent gaps of the last `days` days, most often asked first."""
-        since = ((now or datetime.now(timezone.utc)) - timedelta(days=days)).isoformat(timespec="seconds")
+        since = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat(timespec="seconds")
         with self._db() as db:
-            rows = list(db.query(
-                "select key, count(*) as n, sum(why = ?) as refused, sum(why = ?) as down, max(asked_at) as last, "
-                "group_concat(distinct channel_kind) as kinds from answer_gaps where asked_at >= ? "
-                "group by key order by n desc, last desc limit ?",
-                [REFUSED, THUMBS_DOWN, since, limit],
-            ))
+            rows = list(
+                db.query(
+                    "select key, count(*) as n, sum(why = ?) as refused, sum(why = ?) as down, max(asked_at) as last, "
+                    "group_concat(distinct channel_kind) as kinds from answer_gaps where asked_at >= ? "
+                    "group by key order by n desc, last desc limit ?",
+                    [REFUSED, THUMBS_DOWN, since, limit],
+                )
+            )
             gaps = []
             for row in rows:
-                latest = next(db.query(
-                    "select question, closest from answer_gaps where key = ? order by asked_at desc limit 1",
-                    [row["key"]],
-                ))
-                gaps.append(Gap(latest["question"], row["n"], row["refused"] or 0, row["down"] or 0, row["last"],
-                                tuple(sorted((row["kinds"] or "").split(","))), latest["closest"] or ""))
+                latest = next(
+                    db.query(
+                        "select question, closest from answer_gaps where key = ? order by asked_at desc limit 1",
+                        [row["key"]],
+                    )
+                )
+                gaps.append(
+                    Gap(
+                        latest["question"],
+                        row["n"],
+                        row["refused"] or 0,
+                        row["down"] or 0,
+                        row["last"],
+                        tuple(sorted((row["kinds"] or "").split(","))),
+                        latest["closest"] or "",
+                    )
+                )
             return gaps

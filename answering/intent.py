@@ -22,13 +22,53 @@ from corpus.entities import extract_entities
 from index.question import QUESTION_STOPWORDS
 
 Kind = str  # one of the KINDS below, or "" when the question does not ask for a kind of thing
-KINDS = ("task", "amount", "version", "date", "year", "number", "person", "office", "organization", "place", "document", "paragraph", "language",
-         "standard", "acronym", "definition", "reason")
+KINDS = (
+    "task",
+    "amount",
+    "version",
+    "date",
+    "year",
+    "number",
+    "person",
+    "office",
+    "organization",
+    "place",
+    "document",
+    "paragraph",
+    "language",
+    "standard",
+    "acronym",
+    "definition",
+    "reason",
+)
 
 # Words that open a question or glue it together, never the subject's name even when capitalised.
 _NOT_NAMES = QUESTION_STOPWORDS | {
-    "apart", "besides", "according", "under", "regarding", "concerning", "in", "on", "at", "for", "if", "once",
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "its", "their", "were",
+    "apart",
+    "besides",
+    "according",
+    "under",
+    "regarding",
+    "concerning",
+    "in",
+    "on",
+    "at",
+    "for",
+    "if",
+    "once",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "its",
+    "their",
+    "were",
 }
 _COUNT = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|other|\d+)"
 _LABEL = re.compile(
@@ -87,17 +127,24 @@ def answer_kind(question: str) -> Kind:
     if re.search(r"\b(?:which|what) year\b|\bin what year\b|\bwhich years\b", q):
         return "year"
     if re.match(r"when\b|by when\b|until when\b", q) or re.search(
-        r"\b(?:which|what|on what|on which) (?:date|dates|day|days|deadline)\b|\bwhat dates?\b|\bthe (?:deadline|date)\b",
+        r"\b(?:which|what|on what|on which) (?:date|dates|day|days|deadline)\b|\bwhat dates?\b"
+        r"|\bthe (?:deadline|date)\b",
         q,
     ):
         return "date"
-    if re.search(r"\bhow much\b.*\b(?:spen[dt]|cost|budget|fund|paid|pay|price|charge|fee)|"
-                 r"\b(?:cost|budget|price|fee|amount of money)\b", q):
+    if re.search(
+        r"\bhow much\b.*\b(?:spen[dt]|cost|budget|fund|paid|pay|price|charge|fee)|"
+        r"\b(?:cost|budget|price|fee|amount of money)\b",
+        q,
+    ):
         return "amount"
     if re.search(r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:percentage|share|proportion)\b|\bhow often\b", q):
         return "number"
-    if re.search(r"\b(?:which|what) (?:document|documents|circular|circulars)\b|\bdocument symbol\b|"
-                 r"\bin which (?:document|report)\b|\bsymbol of\b", q):
+    if re.search(
+        r"\b(?:which|what) (?:document|documents|circular|circulars)\b|\bdocument symbol\b|"
+        r"\bin which (?:document|report)\b|\bsymbol of\b",
+        q,
+    ):
         return "document"
     if re.search(r"\b(?:which|what) (?:language|languages)\b|\bin what language\b", q):
         return "language"
@@ -107,26 +154,38 @@ def answer_kind(question: str) -> Kind:
         return "task"
     if re.search(r"\bfull name\b|\bstand(?:s)? for\b|\bacronym\b|\babbreviation\b", q):
         return "acronym"
-    if re.search(rf"\b(?:which|what)(?: {_COUNT})? (?:wipo )?standards?\b", q) and not re.search(r"\bstandards? (?:body|bodies)\b", q):
+    if re.search(rf"\b(?:which|what)(?: {_COUNT})? (?:wipo )?standards?\b", q) and not re.search(
+        r"\bstandards? (?:body|bodies)\b", q
+    ):
         return "standard"
-    if re.search(rf"\b(?:which|what)(?: {_COUNT})? (?:ip |national |regional |member )?(?:offices?|countr(?:y|ies)|"
-                 r"ipos?|states?|nations?|members?|delegations?)\b", q):
+    if re.search(
+        rf"\b(?:which|what)(?: {_COUNT})? (?:ip |national |regional |member )?(?:offices?|countr(?:y|ies)|"
+        r"ipos?|states?|nations?|members?|delegations?)\b",
+        q,
+    ):
         return "office"
-    if re.search(rf"\b(?:which|what)(?: {_COUNT})? (?:organi[sz]ations?|bod(?:y|ies)|agenc(?:y|ies)|institutions?|"
-                 r"entit(?:y|ies)|task forces?|working groups?|groups?|united nations body|un body)\b", q):
+    if re.search(
+        rf"\b(?:which|what)(?: {_COUNT})? (?:organi[sz]ations?|bod(?:y|ies)|agenc(?:y|ies)|institutions?|"
+        r"entit(?:y|ies)|task forces?|working groups?|groups?|united nations body|un body)\b",
+        q,
+    ):
         return "organization"
     if re.match(r"who\b|whom\b|whose\b", q) or re.search(r"\b(?:chaired|led|elected|headed) by whom\b", q):
         return "person"
-    if re.match(r"where\b", q) or re.search(r"\b(?:where|which (?:website|web page|page|link|url))\b", q) or re.search(
-        r"\b(?:the )?(?:link|url|website|web page) (?:to|for|of)\b", q
+    if (
+        re.match(r"where\b", q)
+        or re.search(r"\b(?:where|which (?:website|web page|page|link|url))\b", q)
+        or re.search(r"\b(?:the )?(?:link|url|website|web page) (?:to|for|of)\b", q)
     ):
         return "place"
-    if re.match(r"why\b", q) or re.search(r"\bwhat (?:led|caused|prompted)\b|\bfor what reason\b|\band (?:if not,? )?why\b", q):
+    if re.match(r"why\b", q) or re.search(
+        r"\bwhat (?:led|caused|prompted)\b|\bfor what reason\b|\band (?:if not,? )?why\b", q
+    ):
         return "reason"
     if re.match(r"(?:what|who)(?:'s| is| are| was| were)\s+(?:an?\s+|the\s+)?\S+(?:\s+\S+){0,4}\s*\??$", q) or re.match(
         r"(?:define|describe|explain)\b|what (?:does|do|did) \S+(?: \S+){0,4} (?:mean|stand for|cover|concern|ask for|"
         r"ask|require|say|involve|specify|provide for|do|deal with)\b",
-        q
+        q,
     ):
         return "definition"
     return ""
@@ -169,7 +228,7 @@ def _names(question: str, is_common: Callable[[str], bool]) -> tuple[str, ...]:
         if lowered in _NOT_NAMES or lowered.rstrip("s") in _NOT_NAMES or is_common(word):
             continue
         opens_sentence = match.start() == 0 or bool(re.search(r"[.?!:;¿¡]\s*$|^\W*$", question[: match.start()]))
-        if opens_sentence and not word.isupper() and not question[match.end():].lstrip()[:1].isupper():
+        if opens_sentence and not word.isupper() and not question[match.end() :].lstrip()[:1].isupper():
             continue
         words.append(word)
     return tuple(dict.fromkeys(words))
@@ -184,7 +243,9 @@ def read_intent(
     excluded: tuple[str, ...] = ()
     apart = _EXCEPT.match(question)
     if apart:
-        excluded = extract_entities(apart.group(1)).all_ids() or tuple(w for w in re.findall(r"[A-Z]\w+", apart.group(1)))
+        excluded = extract_entities(apart.group(1)).all_ids() or tuple(
+            w for w in re.findall(r"[A-Z]\w+", apart.group(1))
+        )
     # Standards are numbered up to three digits; a longer number ("ST.3000") is still asked about.
     standards = entities.standards + tuple(
         f"ST.{n}" for n in re.findall(r"(?<![A-Za-z0-9])ST\.?\s?(\d{4,})\b", question, re.I)

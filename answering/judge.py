@@ -60,9 +60,11 @@ def required_names(intent: Intent, corpus_has: Callable[[str], bool]) -> list[st
     uses or that are plainly names (a country; a word in no English dictionary)."""
     names = list(intent.identifiers + intent.labels)
     for name in intent.names:
-        if corpus_has(name) or any(corpus_has(w) for w in re.findall(r"[A-Za-z]+", name) if len(w) > 3):
-            names.append(name)
-        elif not name.isupper() and (countries().fullmatch(name) or not is_english_word(name)):
+        if (
+            corpus_has(name)
+            or any(corpus_has(w) for w in re.findall(r"[A-Za-z]+", name) if len(w) > 3)
+            or (not name.isupper() and (countries().fullmatch(name) or not is_english_word(name)))
+        ):
             names.append(name)
     return list(dict.fromkeys(names))
 
@@ -109,8 +111,11 @@ def judge(
     documents = [c for c in candidates if c.unit.hit.passage.doc_id not in recalled]
     # A recalled record is shown beside a refusal only when it is about the question's subject.
     from_records = next(
-        (c for c in candidates if c.unit.hit.passage.doc_id in recalled and names
-         and all(_mentions(c, n, intent) for n in names)),
+        (
+            c
+            for c in candidates
+            if c.unit.hit.passage.doc_id in recalled and names and all(_mentions(c, n, intent) for n in names)
+        ),
         None,
     )
     missing = [n for n in names if not any(_mentions(c, n, intent) for c in documents)]
@@ -123,8 +128,13 @@ def judge(
 
 
 def _first_passing(
-    documents: list[Candidate], units: list[Unit], intent: Intent, question: str, names: list[str],
-    min_meaning: float, lenient: bool,
+    documents: list[Candidate],
+    units: list[Unit],
+    intent: Intent,
+    question: str,
+    names: list[str],
+    min_meaning: float,
+    lenient: bool,
 ) -> Verdict:
     """The best candidate that passes every check; else the reason the best one failed."""
     top = documents[0] if documents else None

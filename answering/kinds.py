@@ -27,7 +27,9 @@ _NUMBER_WORD = (
     r"half|twice|once)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
 )
 _NUMBER = re.compile(rf"(?<![\w./-])(\d[\d,.]*%?|{_NUMBER_WORD})(?![\w/]|\.\d)", re.I)
-_IDENTIFIER = re.compile(r"\b[A-Z]+(?:[./][A-Z0-9]+)*[./]\d+(?:[./]\d+)*\b|\bST\.\s?\d+|\bTask No\. \d+|\b\d+\.\d+\.\d+\b")
+_IDENTIFIER = re.compile(
+    r"\b[A-Z]+(?:[./][A-Z0-9]+)*[./]\d+(?:[./]\d+)*\b|\bST\.\s?\d+|\bTask No\. \d+|\b\d+\.\d+\.\d+\b"
+)
 _SYMBOL = re.compile(r"\b(?:[A-Z]{1,8}/){1,3}(?:\d{1,3}(?:\s?BIS)?/)+\d{1,3}\b|\bC\.CWS\.\d+\b")
 _MONEY = re.compile(
     r"(?:CHF|USD|EUR|US\$|\$|€|£)\s?\d[\d,.]*(?:\s?(?:million|billion|thousand))?|"
@@ -39,9 +41,7 @@ _PARAGRAPH = re.compile(r"\bparagraphs?\s+(\d+)|\bparas?\.\s*(\d+)", re.I)
 _STANDARD = re.compile(r"\bST\.\s?(\d{1,3}(?:/[A-Z])?)\b")
 _URL = re.compile(r"https?://\S+|\bwww\.\S+|\b[\w-]+\.(?:int|org|com|net)/\S*")
 _TASK = re.compile(r"\bTask No\. \d+")
-_PLACE_NAME = re.compile(
-    rf"\b(?:in|at|on)\s+(?!{_MONTH}\b|the\b|The\b)([A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}})"
-)
+_PLACE_NAME = re.compile(rf"\b(?:in|at|on)\s+(?!{_MONTH}\b|the\b|The\b)([A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}})")
 _PLACE = re.compile(r"\b(?:website|web site|web page|wiki|Database|database|portal|platform|page)\b")
 _LANGUAGE = re.compile(
     r"\b(?:English|French|Spanish|Arabic|Chinese|Russian|Japanese|Korean|German|Portuguese|Italian)\b"
@@ -67,7 +67,9 @@ _REASON = re.compile(
     r"led to|after noting|noting that|in light of|in response to|following)\b",
     re.I,
 )
-_DEFINITION_VERBS = r"(?:(?:is|are|was|were) (?:a|an|the)|means|refers to|reads|stands for|covers|concerns|specifies|relates to)"
+_DEFINITION_VERBS = (
+    r"(?:(?:is|are|was|were) (?:a|an|the)|means|refers to|reads|stands for|covers|concerns|specifies|relates to)"
+)
 
 
 @lru_cache(maxsize=1)
@@ -148,10 +150,12 @@ def offices(text: str, intent: Intent, question: str) -> list[str]:
 
 
 def expansions(text: str, intent: Intent) -> list[str]:
-    """"Public Access to Patent Information (PAPI)" for a question that names PAPI."""
+    """ "Public Access to Patent Information (PAPI)" for a question that names PAPI."""
     out = []
     for acronym in [n for n in intent.names if n.isupper()]:
-        for match in re.finditer(rf"((?:[A-Z][\w-]*\s+(?:(?:of|to|for|and|the|on|in)\s+)*)+)\({re.escape(acronym)}\)", text):
+        for match in re.finditer(
+            rf"((?:[A-Z][\w-]*\s+(?:(?:of|to|for|and|the|on|in)\s+)*)+)\({re.escape(acronym)}\)", text
+        ):
             out.append(f"{match.group(1).strip()} ({acronym})")
     return out
 
@@ -161,9 +165,11 @@ def defines(text: str, subjects: list[str]) -> bool:
     names = "|".join(re.escape(s) for s in subjects if s)
     if not names:
         return False
-    return bool(re.search(
-        rf"(?:{names})\s*:|(?:{names})\s*(?:\([^)]*\)\s*)?,?\s+{_DEFINITION_VERBS}\b|description of (?:{names})|"
-        rf"\(as (?:Standard )?(?:{names})\)|\b(?:reads|as follows):",
-        text,
-        re.I,
-    ))
+    return bool(
+        re.search(
+            rf"(?:{names})\s*:|(?:{names})\s*(?:\([^)]*\)\s*)?,?\s+{_DEFINITION_VERBS}\b|description of (?:{names})|"
+            rf"\(as (?:Standard )?(?:{names})\)|\b(?:reads|as follows):",
+            text,
+            re.I,
+        )
+    )

@@ -8,13 +8,43 @@ that general splitters break on, and it runs on the hot path of every answer.
 from __future__ import annotations
 
 import re
+
 from index.analysis import stem
 
 _WORD = re.compile(r"[A-Za-z]+(?:\.\d+)?|\d+(?:[.,]\d+)*")
 _ABBREVIATIONS = frozenset(
-    "no nos mr mrs ms dr prof st para paras e.g i.e etc vs art arts fig doc docs rev vol pp p ibid al approx".split()
+    [
+        "no",
+        "nos",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "para",
+        "paras",
+        "e.g",
+        "i.e",
+        "etc",
+        "vs",
+        "art",
+        "arts",
+        "fig",
+        "doc",
+        "docs",
+        "rev",
+        "vol",
+        "pp",
+        "p",
+        "ibid",
+        "al",
+        "approx",
+    ]
 )
-_BOUNDARY = re.compile(r"(?<=[.!?])([\"”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])|\n+(?=[·•\-–(]?\s*\(?[a-zA-Z0-9]{1,4}[.)]\s)|\n+(?=[·•])")
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])([\"”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])|\n+(?=[·•\-–(]?\s*\(?[a-zA-Z0-9]{1,4}[.)]\s)|\n+(?=[·•])"
+)
 
 
 def stems(text: str) -> list[str]:

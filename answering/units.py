@@ -50,9 +50,9 @@ def _items(text: str) -> list[str]:
         piece = piece.strip()
         if not piece:
             continue
-        if pieces and _SUB_ITEM.match(piece) and not _SUB_ITEM.match(pieces[-1]):
-            pieces[-1] = f"{pieces[-1]}\n{piece}"
-        elif pieces and _SUB_ITEM.match(piece) and _SUB_ITEM.match(pieces[-1].split("\n")[-1]):
+        if (pieces and _SUB_ITEM.match(piece) and not _SUB_ITEM.match(pieces[-1])) or (
+            pieces and _SUB_ITEM.match(piece) and _SUB_ITEM.match(pieces[-1].split("\n")[-1])
+        ):
             pieces[-1] = f"{pieces[-1]}\n{piece}"
         else:
             pieces.append(piece)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
+from answering.engine import Answer, Source
+from atr.errors import InvalidSubmission
 from atr.offices import normalize_office, office_name
 from atr.report import TYPE_LABELS, TYPES
 from atr.store import AtrStore, StoredSubmission
-from atr.errors import InvalidSubmission
-from answering.engine import Answer, Source
 
 MAX_CHARS = 300
 _ABOUT_ATRS = re.compile(r"\b(?:ATRs?|annual technical reports?)\b", re.I)

@@ -27,7 +27,8 @@ _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _PDF_TYPES = {"application/pdf", "application/x-pdf"}
 _DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _HTML_START = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
 _PASSWORD_FIELD = re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password\b", re.I)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary Office formats (.doc)
 
@@ -69,8 +70,10 @@ def kind_of(content_type: str | None, body: bytes) -> str:
             return "docx"
         raise ContentRefused("the link returns a ZIP archive, not an HTML page, a PDF or a Word document")
     if body.startswith(_OLE):
-        raise ContentRefused("the file is an old-format Word document (.doc); only .docx, PDF and HTML are read "
-                             "(ask the office to link a PDF or .docx)")
+        raise ContentRefused(
+            "the file is an old-format Word document (.doc); only .docx, PDF and HTML are read "
+            "(ask the office to link a PDF or .docx)"
+        )
     if media in _PDF_TYPES or media == _DOCX_TYPE:  # e.g. an error page sent in place of the file
         said = "a PDF" if media in _PDF_TYPES else "a Word document"
         raise ContentRefused(f"the link says it returns {said}, but the file is not one (damaged or mislabelled)")
@@ -94,8 +97,11 @@ def read_report(content_type: str | None, body: bytes) -> ReadReport:
         try:
             document = load_document(path)
         except UnreadableDocument as exc:
-            what = ("has no text to index (a scanned image?)" if "no text" in exc.reason
-                    else f"cannot be read ({exc.reason})")
+            what = (
+                "has no text to index (a scanned image?)"
+                if "no text" in exc.reason
+                else f"cannot be read ({exc.reason})"
+            )
             raise ContentRefused(f"the {LABELS[kind]} {what}") from exc
     passages = build_passages(DocumentMeta(doc_id="atr", path=str(path), title=""), document)
     if not passages:

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -29,8 +29,16 @@ from atr.content import SUFFIXES, ContentRefused, ReadReport, read_report
 from atr.guard import FetchFailed, FetchPolicy, Resolver
 from atr.links import LinkRecord, LinkStore
 from atr.reports import (
-    ReportSourceError, drop_report, folder_for, manifest_entry, read_manifest_entry, report_file, reports_root,
-    store_report, symbol, write_manifest,
+    ReportSourceError,
+    drop_report,
+    folder_for,
+    manifest_entry,
+    read_manifest_entry,
+    report_file,
+    reports_root,
+    store_report,
+    symbol,
+    write_manifest,
 )
 from atr.store import AtrStore, StoredSubmission
 from atr.throttle import THROTTLE, HostThrottle
@@ -86,7 +94,7 @@ class LinkCheck:
 
 
 def _today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def _sha256(body: bytes) -> str:
@@ -114,8 +122,9 @@ class ReportFetcher:
 
     # --- which links ------------------------------------------------------------------------
 
-    def check_all(self, office: str | None = None, year: int | None = None,
-                  on_check: Callable[[LinkCheck], None] | None = None) -> list[LinkCheck]:
+    def check_all(
+        self, office: str | None = None, year: int | None = None, on_check: Callable[[LinkCheck], None] | None = None
+    ) -> list[LinkCheck]:
         """Check every current link (of `office`, of `year`), and drop reports whose submission is gone;
         `on_check` sees each check as it ends (to print it)."""
         current = self.submissions.current(year=year, office=office)
@@ -124,8 +133,10 @@ class ReportFetcher:
             for record in self.links.all(year=year, office=office):
                 if record.key not in keys and record.has_copy:  # no longer submitted: nothing to cite it for
                     drop_report(self.settings, Path(record.folder or ""))
-                    self.links.save(record.changed(folder=None, state="broken", reason="no longer submitted",
-                                                   checked_at=utc_now()), "dropped")
+                    self.links.save(
+                        record.changed(folder=None, state="broken", reason="no longer submitted", checked_at=utc_now()),
+                        "dropped",
+                    )
         checks = []
         for submission in current:
             checks.append(self.check(submission))
@@ -163,25 +174,45 @@ class ReportFetcher:
             drop_report(self.settings, Path(record.folder))
             record = record.changed(folder=None, etag=None, last_modified=None, content_hash=None, passages=None)
             dropped = True
-        conditional = {"If-None-Match": record.etag or "", "If-Modified-Since": record.last_modified or ""} \
-            if record is not None and record.folder else {}
+        conditional = (
+            {"If-None-Match": record.etag or "", "If-Modified-Since": record.last_modified or ""}
+            if record is not None and record.folder
+            else {}
+        )
         try:
-            fetched = guard.fetch(s.url, self.policy, conditional, resolver=self._resolver, throttle=self._throttle,
-                                  transport=self._transport)
+            fetched = guard.fetch(
+                s.url,
+                self.policy,
+                conditional,
+                resolver=self._resolver,
+                throttle=self._throttle,
+                transport=self._transport,
+            )
         except FetchFailed as exc:
             return self._failed(s, record, exc.reason, exc.status, gone=False, dropped=dropped)
         if fetched.status == 304 and record is not None and record.folder:
             return self._unchanged(s, record, fetched, dropped)
         if fetched.status not in (200, 203):
-            reason = (status_reason(fetched.status) if fetched.status != 304
-                      else "the server answers 304 (not modified) to a first read")
-            return self._failed(s, record, reason, fetched.status, gone=fetched.status in GONE, dropped=dropped,
-                                final_url=fetched.final_url)
+            reason = (
+                status_reason(fetched.status)
+                if fetched.status != 304
+                else "the server answers 304 (not modified) to a first read"
+            )
+            return self._failed(
+                s,
+                record,
+                reason,
+                fetched.status,
+                gone=fetched.status in GONE,
+                dropped=dropped,
+                final_url=fetched.final_url,
+            )
         try:
             report = read_report(fetched.header("content-type"), fetched.body)
         except ContentRefused as exc:
-            return self._failed(s, record, exc.reason, fetched.status, gone=False, dropped=dropped,
-                                final_url=fetched.final_url)
+            return self._failed(
+                s, record, exc.reason, fetched.status, gone=False, dropped=dropped, final_url=fetched.final_url
+            )
         digest = _sha256(fetched.body)
         if record is not None and record.folder and record.content_hash == digest and record.kind == report.kind:
             return self._unchanged(s, record, fetched, dropped)
@@ -190,19 +221,32 @@ class ReportFetcher:
     def _copy(self, record: LinkRecord) -> Path:
         return report_file(Path(record.folder or ""), SUFFIXES.get(record.kind or "", ".html"))
 
-    def _read(self, s: StoredSubmission, record: LinkRecord | None, fetched: guard.Fetched, report: ReadReport,
-              digest: str) -> LinkCheck:
+    def _read(
+        self, s: StoredSubmission, record: LinkRecord | None, fetched: guard.Fetched, report: ReadReport, digest: str
+    ) -> LinkCheck:
         now = utc_now()
         folder = folder_for(self.settings.data_dir, s.office, s.ip_type, s.year, report.kind)
         if record is not None and record.folder and Path(record.folder) != folder:
             drop_report(self.settings, Path(record.folder))  # the report changed kind (HTML → PDF): a new source
         entry = manifest_entry(f"report{report.suffix}", s.office, s.ip_type, s.year, s.url, report.document.title)
         values = dict(
-            state="indexed", checked_at=now, reason=None, http_status=fetched.status, final_url=fetched.final_url,
-            content_type=fetched.header("content-type"), kind=report.kind, content_hash=digest,
-            etag=fetched.header("etag"), last_modified=fetched.header("last-modified"), fetched_at=now,
-            confirmed_at=now, failing_since=None, folder=str(folder), title=report.document.title,
-            passages=report.passages, reported_at=None,
+            state="indexed",
+            checked_at=now,
+            reason=None,
+            http_status=fetched.status,
+            final_url=fetched.final_url,
+            content_type=fetched.header("content-type"),
+            kind=report.kind,
+            content_hash=digest,
+            etag=fetched.header("etag"),
+            last_modified=fetched.header("last-modified"),
+            fetched_at=now,
+            confirmed_at=now,
+            failing_since=None,
+            folder=str(folder),
+            title=report.document.title,
+            passages=report.passages,
+            reported_at=None,
         )
         base = record or LinkRecord(s.office, s.ip_type, s.year, s.url, "indexed", now)
         try:
@@ -218,8 +262,14 @@ class ReportFetcher:
     def _unchanged(self, s: StoredSubmission, record: LinkRecord, fetched: guard.Fetched, dropped: bool) -> LinkCheck:
         now = utc_now()
         updated = record.changed(
-            state="indexed", checked_at=now, confirmed_at=now, reason=None, failing_since=None, reported_at=None,
-            http_status=fetched.status, final_url=fetched.final_url,
+            state="indexed",
+            checked_at=now,
+            confirmed_at=now,
+            reason=None,
+            failing_since=None,
+            reported_at=None,
+            http_status=fetched.status,
+            final_url=fetched.final_url,
             etag=fetched.header("etag") or record.etag,
             last_modified=fetched.header("last-modified") or record.last_modified,
         )
@@ -227,8 +277,17 @@ class ReportFetcher:
         self.links.save(updated, "unchanged")
         return LinkCheck(s, "unchanged", updated, changed)
 
-    def _failed(self, s: StoredSubmission, record: LinkRecord | None, reason: str, status: int | None, *,
-                gone: bool, dropped: bool, final_url: str | None = None) -> LinkCheck:
+    def _failed(
+        self,
+        s: StoredSubmission,
+        record: LinkRecord | None,
+        reason: str,
+        status: int | None,
+        *,
+        gone: bool,
+        dropped: bool,
+        final_url: str | None = None,
+    ) -> LinkCheck:
         now = utc_now()
         changed = dropped
         if record is not None and record.folder and gone:  # the server says the report no longer exists
@@ -238,8 +297,12 @@ class ReportFetcher:
         base = record or LinkRecord(s.office, s.ip_type, s.year, s.url, "broken", now)
         still = base.state != "indexed" and base.failing_since is not None  # the same run of failures
         updated = base.changed(
-            state="failing" if base.folder else "broken", checked_at=now, reason=reason, http_status=status,
-            final_url=final_url, failing_since=base.failing_since if still else self._today().isoformat(),
+            state="failing" if base.folder else "broken",
+            checked_at=now,
+            reason=reason,
+            http_status=status,
+            final_url=final_url,
+            failing_since=base.failing_since if still else self._today().isoformat(),
             reported_at=base.reported_at if still else None,
         )
         if updated.folder:
@@ -256,8 +319,14 @@ class ReportFetcher:
         folder = Path(record.folder)
         failing = record.state == "failing"
         entry = manifest_entry(
-            self._copy(record).name, record.office, record.ip_type, record.year, record.url, record.title,
-            read_on=record.read_on if failing else None, failing_since=record.failing_since if failing else None,
+            self._copy(record).name,
+            record.office,
+            record.ip_type,
+            record.year,
+            record.url,
+            record.title,
+            read_on=record.read_on if failing else None,
+            failing_since=record.failing_since if failing else None,
             stale=record.is_stale(self._today(), self.settings.atr.stale_after_days),
         )
         if read_manifest_entry(folder) == entry:

@@ -34,7 +34,7 @@ def rebuild(settings: Settings, embedder: Embedder | None = None) -> tuple[Build
 
     for _ in range(BUILD_ATTEMPTS):
         try:
-            return run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None)), None
+            return run_build(settings, embedder=embedder, progress=lambda _l, _t: lambda _n: None), None
         except BuildLocked:
             time.sleep(BUILD_WAIT_SECONDS)
         except CwsError as exc:  # e.g. a removal refused in another source: that message, as written
@@ -49,8 +49,9 @@ def indexed_passages(settings: Settings, folder: str | None) -> int | None:
     if build is None or not folder:
         return None
     prefix = f"{Path(folder).name}/"
-    rows = PassageStore(build).query("select count(*) from passages where substr(doc_id, 1, ?) = ?",
-                                     [len(prefix), prefix])
+    rows = PassageStore(build).query(
+        "select count(*) from passages where substr(doc_id, 1, ?) = ?", [len(prefix), prefix]
+    )
     return int(rows[0][0]) or None
 
 

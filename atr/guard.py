@@ -39,8 +39,10 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]  # (ASCII host, port) → the addresses it resolves to
 
 USER_AGENT = "CWS-Assistant/0.1 (ATR link checker of the WIPO Committee on WIPO Standards bot)"
-ACCEPT = ("text/html, application/xhtml+xml, application/pdf, "
-          "application/vnd.openxmlformats-officedocument.wordprocessingml.document;q=0.9, */*;q=0.1")
+ACCEPT = (
+    "text/html, application/xhtml+xml, application/pdf, "
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document;q=0.9, */*;q=0.1"
+)
 MAX_REDIRECTS = 5
 REDIRECTS = {301, 302, 303, 307, 308}
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # the well-known prefix: an IPv4 address in IPv6 clothes
@@ -72,11 +74,13 @@ class FetchPolicy:
         for name, on in (("allow_http", fetch.allow_http), ("allow_loopback", fetch.allow_loopback)):
             if on and name not in _warned:
                 _warned.add(name)
-                log.warning("atr.fetch.%s is ON: ATR links may be fetched %s. This is for tests only; "
-                            "turn it off in any real deployment.", name,
-                            "over plain http" if name == "allow_http" else "from this machine's own addresses")
-        return cls(fetch.allow_http, fetch.allow_loopback, int(fetch.max_megabytes * 1_000_000),
-                   fetch.timeout_seconds)
+                log.warning(
+                    "atr.fetch.%s is ON: ATR links may be fetched %s. This is for tests only; "
+                    "turn it off in any real deployment.",
+                    name,
+                    "over plain http" if name == "allow_http" else "from this machine's own addresses",
+                )
+        return cls(fetch.allow_http, fetch.allow_loopback, int(fetch.max_megabytes * 1_000_000), fetch.timeout_seconds)
 
     @property
     def size_limit(self) -> str:
@@ -102,15 +106,22 @@ def refusal(address: IPAddress, allow_loopback: bool = False) -> str | None:
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped is not None:
             return "an IPv4-mapped IPv6 address"
-        wrapped = address.sixtofour or (address.teredo[1] if address.teredo else None) or (
-            ipaddress.IPv4Address(int(address) & 0xFFFFFFFF) if address in NAT64 else None)
+        wrapped = (
+            address.sixtofour
+            or (address.teredo[1] if address.teredo else None)
+            or (ipaddress.IPv4Address(int(address) & 0xFFFFFFFF) if address in NAT64 else None)
+        )
         if wrapped is not None and refusal(wrapped) is not None:
             return f"an IPv6 address wrapping {wrapped}, {refusal(wrapped)}"
     if address.is_loopback:
         return None if allow_loopback else "a loopback address"
-    for test, what in (("is_unspecified", "an unspecified address"), ("is_link_local", "a link-local address"),
-                       ("is_multicast", "a multicast address"), ("is_private", "a private address"),
-                       ("is_reserved", "a reserved address")):
+    for test, what in (
+        ("is_unspecified", "an unspecified address"),
+        ("is_link_local", "a link-local address"),
+        ("is_multicast", "a multicast address"),
+        ("is_private", "a private address"),
+        ("is_reserved", "a reserved address"),
+    ):
         if getattr(address, test):
             return what
     return None if address.is_global else "a non-public address"
@@ -165,8 +176,9 @@ def _checked_url(raw: str | httpx.URL, policy: FetchPolicy, what: str = "link") 
     allowed = ("https", "http") if policy.allow_http else ("https",)
     if url.scheme not in allowed:
         shown = f"{url.scheme}:" if url.scheme else "no scheme"
-        raise FetchFailed(f"the {what} uses {shown}; only {' or '.join(a + '://' for a in allowed)} addresses "
-                          "are fetched")
+        raise FetchFailed(
+            f"the {what} uses {shown}; only {' or '.join(a + '://' for a in allowed)} addresses are fetched"
+        )
     if url.userinfo:
         raise FetchFailed(f"the {what} contains a user name or password; none are ever sent")
     if not url.raw_host:
@@ -196,8 +208,9 @@ def _transport_reason(exc: httpx.HTTPError, host: str, policy: FetchPolicy) -> s
 def _read(response: httpx.Response, policy: FetchPolicy, deadline: float) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > policy.max_bytes:
-        raise FetchFailed(f"the file is over {policy.size_limit} ({int(declared) / 1_000_000:.1f} MB)",
-                          response.status_code)
+        raise FetchFailed(
+            f"the file is over {policy.size_limit} ({int(declared) / 1_000_000:.1f} MB)", response.status_code
+        )
     chunks, size = [], 0
     for chunk in response.iter_bytes(65536):
         size += len(chunk)
@@ -236,8 +249,13 @@ def fetch(
         target = current.copy_with(host=str(address))
         request_headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Host": current.netloc.decode("ascii"), **extra}
         extensions = {"sni_hostname": host} if current.scheme == "https" else {}
-        client = httpx.Client(verify=_ssl(), trust_env=False, follow_redirects=False, transport=transport,
-                              timeout=httpx.Timeout(remaining))
+        client = httpx.Client(
+            verify=_ssl(),
+            trust_env=False,
+            follow_redirects=False,
+            transport=transport,
+            timeout=httpx.Timeout(remaining),
+        )
         try:
             request = client.build_request("GET", target, headers=request_headers, extensions=extensions)
             response = client.send(request, stream=True)

@@ -30,7 +30,7 @@ class LinkProblem:
         r = self.record
         subject = subject or f"the {r.year} {r.ip_type} link of {r.office}"
         reason = r.reason or "cannot be read"
-        return subject + reason[len("the link"):] if reason.startswith("the link ") else f"{subject}: {reason}"
+        return subject + reason[len("the link") :] if reason.startswith("the link ") else f"{subject}: {reason}"
 
     def state(self) -> str:
         """'broken since 2026-01-04', or 'failing since 2026-01-04; the copy read 2026-01-03 is still indexed'
@@ -62,8 +62,12 @@ def _current_records(links: LinkStore, submissions: list[StoredSubmission]) -> d
 
 
 def link_health(
-    store: AtrStore, links: LinkStore, today: date, stale_after_days: int,
-    year: int | None = None, office: str | None = None,
+    store: AtrStore,
+    links: LinkStore,
+    today: date,
+    stale_after_days: int,
+    year: int | None = None,
+    office: str | None = None,
 ) -> Health:
     submissions = store.current(year=year, office=office)
     records = _current_records(links, submissions)

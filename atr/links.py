@@ -29,17 +29,43 @@ Key = tuple[str, str, int]  # office, ip_type, year
 def create_tables(db: sqlite_utils.Database) -> None:
     db.table("atr_links").create(
         {
-            "office": str, "ip_type": str, "year": int, "url": str, "state": str, "reason": str,
-            "http_status": int, "final_url": str, "content_type": str, "kind": str, "content_hash": str,
-            "etag": str, "last_modified": str, "fetched_at": str, "checked_at": str, "confirmed_at": str,
-            "failing_since": str, "folder": str, "title": str, "passages": int, "reported_at": str,
+            "office": str,
+            "ip_type": str,
+            "year": int,
+            "url": str,
+            "state": str,
+            "reason": str,
+            "http_status": int,
+            "final_url": str,
+            "content_type": str,
+            "kind": str,
+            "content_hash": str,
+            "etag": str,
+            "last_modified": str,
+            "fetched_at": str,
+            "checked_at": str,
+            "confirmed_at": str,
+            "failing_since": str,
+            "folder": str,
+            "title": str,
+            "passages": int,
+            "reported_at": str,
         },
         pk=("office", "ip_type", "year"),
         not_null={"url", "state", "checked_at"},
     )
     db.table("atr_link_checks").create(
-        {"id": int, "office": str, "ip_type": str, "year": int, "url": str, "checked_at": str, "outcome": str,
-         "http_status": int, "reason": str},
+        {
+            "id": int,
+            "office": str,
+            "ip_type": str,
+            "year": int,
+            "url": str,
+            "checked_at": str,
+            "outcome": str,
+            "http_status": int,
+            "reason": str,
+        },
         pk="id",
         not_null={"office", "ip_type", "year", "url", "checked_at", "outcome"},
     )
@@ -101,8 +127,9 @@ class LinkStore(PerOperationStore):
 
     def get(self, key: Key) -> LinkRecord | None:
         with self._db() as db:
-            row = db.execute(f"select {', '.join(_COLUMNS)} from atr_links where office = ? and ip_type = ? "
-                             "and year = ?", list(key)).fetchone()
+            row = db.execute(
+                f"select {', '.join(_COLUMNS)} from atr_links where office = ? and ip_type = ? and year = ?", list(key)
+            ).fetchone()
         return LinkRecord(*row) if row else None
 
     def all(self, year: int | None = None, office: str | None = None) -> list[LinkRecord]:
@@ -113,33 +140,45 @@ class LinkStore(PerOperationStore):
                 params.append(value)
         where = f"where {' and '.join(clauses)}" if clauses else ""
         with self._db() as db:
-            rows = db.execute(f"select {', '.join(_COLUMNS)} from atr_links {where} order by office, year, ip_type",
-                              params).fetchall()
+            rows = db.execute(
+                f"select {', '.join(_COLUMNS)} from atr_links {where} order by office, year, ip_type", params
+            ).fetchall()
         return [LinkRecord(*row) for row in rows]
 
     def save(self, record: LinkRecord, outcome: str) -> None:
         """Store the link's state and log the check, in one transaction."""
-        with self._db() as db:
-            with db.conn:
-                db.table("atr_links").insert(asdict(record), pk=("office", "ip_type", "year"), replace=True)
-                db.table("atr_link_checks").insert({
-                    "office": record.office, "ip_type": record.ip_type, "year": record.year, "url": record.url,
-                    "checked_at": record.checked_at, "outcome": outcome, "http_status": record.http_status,
+        with self._db() as db, db.conn:
+            db.table("atr_links").insert(asdict(record), pk=("office", "ip_type", "year"), replace=True)
+            db.table("atr_link_checks").insert(
+                {
+                    "office": record.office,
+                    "ip_type": record.ip_type,
+                    "year": record.year,
+                    "url": record.url,
+                    "checked_at": record.checked_at,
+                    "outcome": outcome,
+                    "http_status": record.http_status,
                     "reason": record.reason,
-                })
+                }
+            )
 
     def checks(self, key: Key) -> list[dict]:
         with self._db() as db:
-            return list(db.table("atr_link_checks").rows_where("office = ? and ip_type = ? and year = ?", list(key),
-                                                         order_by="id"))
+            return list(
+                db.table("atr_link_checks").rows_where(
+                    "office = ? and ip_type = ? and year = ?", list(key), order_by="id"
+                )
+            )
 
     def unreported_breakages(self) -> list[LinkRecord]:
         """Failing or broken links the secretariat's digest has not listed yet."""
         return [r for r in self.all() if r.state != "indexed" and r.reported_at is None]
 
     def mark_reported(self, keys: list[Key], at: str) -> None:
-        with self._db() as db:
-            with db.conn:
-                for key in keys:
-                    db.execute("update atr_links set reported_at = ? where office = ? and ip_type = ? and year = ? "
-                               "and state != 'indexed'", [at, *key])
+        with self._db() as db, db.conn:
+            for key in keys:
+                db.execute(
+                    "update atr_links set reported_at = ? where office = ? and ip_type = ? and year = ? "
+                    "and state != 'indexed'",
+                    [at, *key],
+                )

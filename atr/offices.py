@@ -67,14 +67,17 @@ def normalize_office(raw: str) -> str:
     if not text:
         raise InvalidSubmission("office", "Office is missing: give the office's two-letter WIPO ST.3 code, e.g. GB.")
     if not _ASCII_LETTERS.fullmatch(text):
-        raise InvalidSubmission("office", f"{quoted(text)} is not a two-letter WIPO ST.3 office code "
-                                          "(e.g. GB, EP, WO): use the letters A-Z only.")
+        raise InvalidSubmission(
+            "office",
+            f"{quoted(text)} is not a two-letter WIPO ST.3 office code (e.g. GB, EP, WO): use the letters A-Z only.",
+        )
     code = text.upper()
     if code in LIKELY_MEANT:
         raise InvalidSubmission("office", f"{quoted(text)} is not a WIPO ST.3 code; did you mean {LIKELY_MEANT[code]}?")
     if len(code) != 2:
-        raise InvalidSubmission("office",
-                                f"{quoted(text)} is not a two-letter WIPO ST.3 office code (e.g. GB, EP, WO).")
+        raise InvalidSubmission(
+            "office", f"{quoted(text)} is not a two-letter WIPO ST.3 office code (e.g. GB, EP, WO)."
+        )
     if not is_office(code):
         raise InvalidSubmission("office", f"'{code}' is not a WIPO ST.3 office code.")
     return code

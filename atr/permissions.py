@@ -48,7 +48,7 @@ class AccessPolicy:
             raise NotAllowed(f"Only the CWS Secretariat can {action}. {HOW_TO_GET_ACCESS}")
 
     @classmethod
-    def from_settings(cls, delegates: dict[str, list[str]], secretariat: list[str]) -> "AccessPolicy":
+    def from_settings(cls, delegates: dict[str, list[str]], secretariat: list[str]) -> AccessPolicy:
         """From the `atr:` configuration: user or group id → offices, and the secretariat."""
         return cls(
             {who: tuple(office.strip().upper() for office in offices) for who, offices in delegates.items()},

@@ -39,7 +39,11 @@ class Coverage:
         for office in sorted(set(self.offices) | set(self.expected)):
             types = self.offices.get(office, set())
             lines.append(f"{office:<8}" + "".join(f"{'✓' if t in types else '·':^6}" for t in TYPES))
-        lines.append(f"{'Total':<8}" + "".join(f"{self.count(t):^6}" for t in TYPES) + f"  = {self.total} ATRs from {len(self.offices)} offices")
+        lines.append(
+            f"{'Total':<8}"
+            + "".join(f"{self.count(t):^6}" for t in TYPES)
+            + f"  = {self.total} ATRs from {len(self.offices)} offices"
+        )
         return "\n".join(lines)
 
 

@@ -56,12 +56,24 @@ def title(office: str, ip_type: str, year: int, page_title: str | None) -> str:
 
 
 def manifest_entry(
-    file: str, office: str, ip_type: str, year: int, url: str, page_title: str | None,
-    read_on: str | None = None, failing_since: str | None = None, stale: bool = False,
+    file: str,
+    office: str,
+    ip_type: str,
+    year: int,
+    url: str,
+    page_title: str | None,
+    read_on: str | None = None,
+    failing_since: str | None = None,
+    stale: bool = False,
 ) -> dict[str, object]:
     entry: dict[str, object] = {
-        "file": file, "symbol": symbol(office, ip_type, year), "title": title(office, ip_type, year, page_title),
-        "year": year, "office": office, "url": url, "topics": ["ATR", f"ATR/{ip_type}"],
+        "file": file,
+        "symbol": symbol(office, ip_type, year),
+        "title": title(office, ip_type, year, page_title),
+        "year": year,
+        "office": office,
+        "url": url,
+        "topics": ["ATR", f"ATR/{ip_type}"],
     }
     if failing_since:
         entry.update(read_on=read_on, failing_since=failing_since, stale=stale)

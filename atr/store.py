@@ -22,16 +22,31 @@ migrations = Migrations("atr")
 def create_tables(db: sqlite_utils.Database) -> None:
     db.table("atr_submissions").create(
         {
-            "office": str, "ip_type": str, "year": int, "url": str, "note": str,
-            "team_id": str, "user_id": str, "submitted_at": str, "version": int,
+            "office": str,
+            "ip_type": str,
+            "year": int,
+            "url": str,
+            "note": str,
+            "team_id": str,
+            "user_id": str,
+            "submitted_at": str,
+            "version": int,
         },
         pk=("office", "ip_type", "year"),
     )
     db.table("atr_history").create(
         {
-            "id": int, "office": str, "ip_type": str, "year": int,
-            "old_url": str, "new_url": str, "old_note": str, "new_note": str,
-            "team_id": str, "user_id": str, "changed_at": str,
+            "id": int,
+            "office": str,
+            "ip_type": str,
+            "year": int,
+            "old_url": str,
+            "new_url": str,
+            "old_note": str,
+            "new_note": str,
+            "team_id": str,
+            "user_id": str,
+            "changed_at": str,
         },
         pk="id",
         not_null={"office", "ip_type", "year", "new_url", "changed_at"},
@@ -77,15 +92,29 @@ class AtrStore(PerOperationStore):
                 conn.execute(
                     "insert into atr_history (office, ip_type, year, old_url, new_url, old_note, new_note, "
                     "team_id, user_id, changed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*key, current[0] if current else None, submission.url, current[1] if current else None,
-                     submission.note, team_id, user_id, now),
+                    (
+                        *key,
+                        current[0] if current else None,
+                        submission.url,
+                        current[1] if current else None,
+                        submission.note,
+                        team_id,
+                        user_id,
+                        now,
+                    ),
                 )
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
         return StoredSubmission(
-            *key, submission.url, submission.note, team_id, user_id, now, version,
+            *key,
+            submission.url,
+            submission.note,
+            team_id,
+            user_id,
+            now,
+            version,
             previous_url=current[0] if current else None,
         )
 

@@ -12,8 +12,12 @@ from collections.abc import Callable
 
 
 class HostThrottle:
-    def __init__(self, interval: float = 1.0, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.interval = interval
         self._clock = clock
         self._sleep = sleep

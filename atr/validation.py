@@ -21,9 +21,21 @@ MAX_URL_LENGTH = 2048
 MAX_NOTE_LENGTH = 500
 IP_TYPES = {"PI": "patent", "TM": "trademark", "ID": "industrial design"}
 _TYPE_WORDS = {
-    "pi": "PI", "patent": "PI", "patents": "PI", "atr/pi": "PI",
-    "tm": "TM", "trademark": "TM", "trademarks": "TM", "trade mark": "TM", "atr/tm": "TM",
-    "id": "ID", "design": "ID", "designs": "ID", "industrial design": "ID", "industrial designs": "ID", "atr/id": "ID",
+    "pi": "PI",
+    "patent": "PI",
+    "patents": "PI",
+    "atr/pi": "PI",
+    "tm": "TM",
+    "trademark": "TM",
+    "trademarks": "TM",
+    "trade mark": "TM",
+    "atr/tm": "TM",
+    "id": "ID",
+    "design": "ID",
+    "designs": "ID",
+    "industrial design": "ID",
+    "industrial designs": "ID",
+    "atr/id": "ID",
 }
 # Scripts whose letters look alike; mixing them in one label is the homoglyph trick
 # ("wіpo" with a Cyrillic і). Japanese legitimately mixes CJK and Hiragana.
@@ -54,19 +66,24 @@ def normalize_type(raw: str) -> str:
         return key.upper()
     if key in _TYPE_WORDS:
         return _TYPE_WORDS[key]
-    raise InvalidSubmission("type", f"{quoted(raw or '')} is not an IP right: use PI (patent), TM (trademark) or ID "
-                                    "(industrial design).")
+    raise InvalidSubmission(
+        "type", f"{quoted(raw or '')} is not an IP right: use PI (patent), TM (trademark) or ID (industrial design)."
+    )
 
 
 def normalize_year(raw: str | int, current_year: int, first_year: int) -> int:
     text = str(raw).strip()
     if not re.fullmatch(r"[0-9]{4}", text):
-        raise InvalidSubmission("year", f"{quoted(text)} is not a year: give the four-digit year of the activities, "
-                                        f"e.g. {current_year - 1}.")
+        raise InvalidSubmission(
+            "year",
+            f"{quoted(text)} is not a year: give the four-digit year of the activities, e.g. {current_year - 1}.",
+        )
     year = int(text)
     if year > current_year:
-        raise InvalidSubmission("year", f"{year} is in the future: the reporting year is the year of the activities, "
-                                        f"at most {current_year}.")
+        raise InvalidSubmission(
+            "year",
+            f"{year} is in the future: the reporting year is the year of the activities, at most {current_year}.",
+        )
     if year < first_year:
         raise InvalidSubmission("year", f"{year} is before {first_year}, the first reporting year accepted.")
     return year
@@ -103,11 +120,15 @@ def _check_look_alikes(ascii_host: str) -> None:
 def _ip_host(address: ipaddress.IPv4Address | ipaddress.IPv6Address, typed: str) -> str:
     """A public IP address as a URL host; private, loopback, reserved and IPv4-mapped addresses are refused."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        raise _refuse(f"The link's host {quoted(typed)} is an IPv4 address written as IPv6; "
-                      "give the report's domain name (or the IPv4 address itself).")
+        raise _refuse(
+            f"The link's host {quoted(typed)} is an IPv4 address written as IPv6; "
+            "give the report's domain name (or the IPv4 address itself)."
+        )
     if not address.is_global:
-        raise _refuse(f"The link's host {quoted(typed)} is a private, loopback or reserved address; "
-                      "give the report's public address.")
+        raise _refuse(
+            f"The link's host {quoted(typed)} is a private, loopback or reserved address; "
+            "give the report's public address."
+        )
     return f"[{address.compressed}]" if address.version == 6 else str(address)
 
 
@@ -120,9 +141,11 @@ def _domain_host(host: str) -> str:
             ascii_host = ascii_host[:-1]
         _check_look_alikes(ascii_host)
     except (idna.IDNAError, UnicodeError, ValueError) as exc:
-        raise _refuse(f"The host name {quoted(host)} is not a valid domain name: {escaped(str(exc))} "
-                      "(each part between dots is letters, digits and inner hyphens, at most 63 characters; "
-                      "at most 253 in all).") from exc
+        raise _refuse(
+            f"The host name {quoted(host)} is not a valid domain name: {escaped(str(exc))} "
+            "(each part between dots is letters, digits and inner hyphens, at most 63 characters; "
+            "at most 253 in all)."
+        ) from exc
     last = ascii_host.rsplit(".", 1)[-1]
     if last.isdigit() or last.startswith("0x"):  # browsers read a numeric last label as an IPv4 address
         try:
@@ -187,8 +210,10 @@ def normalize_url(raw: str, allow_http: bool = False) -> str:
         raise _refuse(f"The link has {shown}; only {' or '.join(a + '://' for a in allowed)} links are accepted.")
     unsafe = next((ch for ch in text if ch in _NOT_IN_URLS), None)
     if unsafe is not None:
-        raise _refuse(f"The link contains '{unsafe}', which is not allowed in a link; "
-                      f"if it belongs there, write it percent-encoded ({quote(unsafe, safe='')}).")
+        raise _refuse(
+            f"The link contains '{unsafe}', which is not allowed in a link; "
+            f"if it belongs there, write it percent-encoded ({quote(unsafe, safe='')})."
+        )
     try:
         parts = urlsplit(text)
     except ValueError as exc:  # unmatched [ ], characters that normalise into / ? # @ :
@@ -206,14 +231,22 @@ def normalize_note(raw: str | None) -> str:
     kept = "".join(ch for ch in words if ch in _JOINERS or unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
     note = " ".join(kept.split())
     if len(note) > MAX_NOTE_LENGTH:
-        raise InvalidSubmission("note",
-                                f"The note is {len(note)} characters long; at most {MAX_NOTE_LENGTH} are accepted.")
+        raise InvalidSubmission(
+            "note", f"The note is {len(note)} characters long; at most {MAX_NOTE_LENGTH} are accepted."
+        )
     return note
 
 
 def validate(
-    office: str, ip_type: str, year: str | int, url: str, note: str | None,
-    *, current_year: int, first_year: int, allow_http: bool = False,
+    office: str,
+    ip_type: str,
+    year: str | int,
+    url: str,
+    note: str | None,
+    *,
+    current_year: int,
+    first_year: int,
+    allow_http: bool = False,
 ) -> Submission:
     """All fields at once; raises InvalidSubmission for the first bad field."""
     return Submission(
@@ -226,8 +259,15 @@ def validate(
 
 
 def field_errors(
-    office: str, ip_type: str, year: str, url: str, note: str | None,
-    *, current_year: int, first_year: int, allow_http: bool = False,
+    office: str,
+    ip_type: str,
+    year: str,
+    url: str,
+    note: str | None,
+    *,
+    current_year: int,
+    first_year: int,
+    allow_http: bool = False,
 ) -> dict[str, str]:
     """Every bad field with its message (for a Slack modal, which shows errors per field)."""
     checks = {

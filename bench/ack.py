@@ -12,13 +12,13 @@ import threading
 import time
 from pathlib import Path
 
+from answering.engine import AnswerEngine
 from bench.questions import questions
 from bench.stats import percentile
 from bot.app import create_app
 from bot.http_server import EVENTS_PATH, HttpServer
-from config.slack import SlackSecrets
 from config.settings import Settings
-from answering.engine import AnswerEngine
+from config.slack import SlackSecrets
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.signing import JSON, SIGNING_SECRET, event_body, load_payload, send_signed
 
@@ -52,7 +52,9 @@ def measure_ack(settings: Settings, model, concurrent: int = 20, runs: int = 3) 
                 with lock:
                     latencies.append(elapsed)
 
-            threads = [threading.Thread(target=send, args=(n, q)) for n, q in enumerate(questions(concurrent, seed=100 + run))]
+            threads = [
+                threading.Thread(target=send, args=(n, q)) for n, q in enumerate(questions(concurrent, seed=100 + run))
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:

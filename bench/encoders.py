@@ -33,8 +33,9 @@ NAME = "all-MiniLM-L6-v2"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.encoders", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.encoders", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--passages", type=int, default=1500, help="synthetic passages encoded per round")
     parser.add_argument("--rounds", type=int, default=15, help="rounds (each encoder once per round)")
     parser.add_argument("--questions", type=int, default=60, help="questions encoded one at a time per encoder")
@@ -64,8 +65,13 @@ def main() -> None:
             spent["onnxruntime"] += time.perf_counter() - started
             torch.set_num_threads(reference.build_threads)
             started = time.perf_counter()
-            b = reference._model.encode(part, batch_size=reference.batch_size, normalize_embeddings=True,  # type: ignore[attr-defined]
-                                        convert_to_numpy=True, show_progress_bar=False)
+            b = reference._model.encode(
+                part,
+                batch_size=reference.batch_size,
+                normalize_embeddings=True,  # type: ignore[attr-defined]
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
             spent["sentence-transformers"] += time.perf_counter() - started
             lowest = min(lowest, float(np.min(np.sum(a * b, axis=1))))
         for library, seconds in spent.items():
@@ -77,12 +83,18 @@ def main() -> None:
             started = time.perf_counter()
             embedder.encode([question])  # one thread, as for a question
             latency[library].append((time.perf_counter() - started) * 1000)
-    print(f"{len(texts):,} passages x {args.rounds} rounds, batches of {onnx.batch_size} on {onnx.build_threads} threads")
+    print(
+        f"{len(texts):,} passages x {args.rounds} rounds, batches of {onnx.batch_size} on {onnx.build_threads} threads"
+    )
     for library in rates:
-        print(f"    {library:22} {spread(rates[library])} passages/s   question p50 "
-              f"{statistics.median(latency[library]):.1f} / p95 {percentile(latency[library], 95):.1f} ms (one thread)")
-    print(f"    onnxruntime / sentence-transformers, paired by round: median {statistics.median(ratios):.2f} "
-          f"({min(ratios):.2f}–{max(ratios):.2f})")
+        print(
+            f"    {library:22} {spread(rates[library])} passages/s   question p50 "
+            f"{statistics.median(latency[library]):.1f} / p95 {percentile(latency[library], 95):.1f} ms (one thread)"
+        )
+    print(
+        f"    onnxruntime / sentence-transformers, paired by round: median {statistics.median(ratios):.2f} "
+        f"({min(ratios):.2f}–{max(ratios):.2f})"
+    )
     print(f"    lowest cosine between the two encoders' vectors: {lowest:.6f}")
 
 

@@ -35,8 +35,13 @@ def whoosh_index_of(folder: Path, database: Path) -> whoosh_index.Index:
         return whoosh_index.open_dir(str(folder))
     folder.mkdir(parents=True, exist_ok=True)
     stemmed = StemmingAnalyzer(minsize=1)
-    schema = Schema(row=ID(stored=True), heading=TEXT(analyzer=stemmed), body=TEXT(analyzer=stemmed),
-                    pairs=KEYWORD(scorable=True), ids=KEYWORD(lowercase=True, commas=True, scorable=True))
+    schema = Schema(
+        row=ID(stored=True),
+        heading=TEXT(analyzer=stemmed),
+        body=TEXT(analyzer=stemmed),
+        pairs=KEYWORD(scorable=True),
+        ids=KEYWORD(lowercase=True, commas=True, scorable=True),
+    )
     ix = whoosh_index.create_in(str(folder), schema)
     passages = store.PassageStore(database.parent)
     documents = {doc_id: store.row_to_meta(r) for doc_id, r in passages.documents().items()}
@@ -45,8 +50,13 @@ def whoosh_index_of(folder: Path, database: Path) -> whoosh_index.Index:
     for r in passages.rows_for_docs(sorted(documents)):
         passage, meta = store.row_to_passage(r), documents[r["doc_id"]]
         terms = keyword.passage_terms(passage, meta)
-        writer.add_document(row=str(r["row"]), heading=f"{meta.title}\n{passage.heading}\n{passage.context}",
-                            body=passage.text, pairs=" ".join(terms.pairs), ids=",".join(terms.ids))
+        writer.add_document(
+            row=str(r["row"]),
+            heading=f"{meta.title}\n{passage.heading}\n{passage.context}",
+            body=passage.text,
+            pairs=" ".join(terms.pairs),
+            ids=",".join(terms.ids),
+        )
     writer.commit()
     print(f"built the Whoosh index in {time.perf_counter() - started:.0f}s")
     return ix
@@ -76,16 +86,22 @@ def main() -> None:
     ix = whoosh_index_of(workdir / f"whoosh-{size}", version.directory / "passages.db")
     searcher = ix.searcher(weighting=scoring.BM25F())
     asked = [analyse(q).keyword_query() for q in questions(60, seed=1)]
-    timings: dict[str, list[float]] = {"Whoosh BM25F, common terms left out (as served)": [],
-                                       "Whoosh BM25F, every term": [], "bm25s fields": []}
+    timings: dict[str, list[float]] = {
+        "Whoosh BM25F, common terms left out (as served)": [],
+        "Whoosh BM25F, every term": [],
+        "bm25s fields": [],
+    }
     overlap: dict[str, list[float]] = {"as served": [], "every term": []}
     for query in asked:
         rankings = []
-        for label, search in zip(timings, (
-            lambda q: whoosh_search(searcher, q, 50),
-            lambda q: whoosh_search(searcher, q, 50, prune=False),
-            lambda q: [row for row, _ in version.keyword.search(q, 50)],
-        )):
+        for label, search in zip(
+            timings,
+            (
+                lambda q: whoosh_search(searcher, q, 50),
+                lambda q: whoosh_search(searcher, q, 50, prune=False),
+                lambda q: [row for row, _ in version.keyword.search(q, 50)],
+            ),
+        ):
             started = time.perf_counter()
             rankings.append(search(query))
             timings[label].append((time.perf_counter() - started) * 1000)

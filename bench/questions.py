@@ -24,8 +24,13 @@ def questions(count: int, seed: int = 11) -> list[str]:
     for _ in range(count):
         out.append(
             rng.choice(TEMPLATES).format(
-                obj=subject(rng), task=rng.choice([24, 41, 44, 58, 59]), ordinal=rng.choice(ORDINALS),
-                st=rng.choice(STANDARDS), circ=rng.randint(150, 199), s=rng.randint(6, 13), d=rng.randint(2, 30),
+                obj=subject(rng),
+                task=rng.choice([24, 41, 44, 58, 59]),
+                ordinal=rng.choice(ORDINALS),
+                st=rng.choice(STANDARDS),
+                circ=rng.randint(150, 199),
+                s=rng.randint(6, 13),
+                d=rng.randint(2, 30),
                 year=rng.randint(2015, 2025),
             )
         )

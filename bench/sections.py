@@ -15,19 +15,19 @@ from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
 
+from answering.engine import AnswerEngine
 from bench.questions import questions
 from bench.stats import percentile, spread
 from bench.synthetic import passages_of, write_corpus
 from bench.vectors import RandomUnitEmbedder
 from config.settings import Settings, load_settings
 from corpus.ingest import scan
-from answering.engine import AnswerEngine
 from index.build import build_index, embedding_text
 from index.embedding import get_embedder
 from index.onnx_encoder import OnnxEmbedder
 from index.version import LiveIndex
 
-QUIET = lambda _label, _total: (lambda _n: None)  # noqa: E731
+QUIET = lambda _label, _total: lambda _n: None  # noqa: E731
 PARTS = ("analysis", "encode", "keyword", "vector", "fusion", "fetch", "answer")
 
 
@@ -61,15 +61,20 @@ class Bench:
         if not (settings.index_root / "CURRENT").exists():
             stand_in = RandomUnitEmbedder(self.model.name, self.model.dimension)
             started = time.perf_counter()
-            summary = build_index(settings.index_root, scan([self.corpus(size)]), stand_in, progress=QUIET,
-                                  sources_label=[str(self.corpus(size))])
+            summary = build_index(
+                settings.index_root,
+                scan([self.corpus(size)]),
+                stand_in,
+                progress=QUIET,
+                sources_label=[str(self.corpus(size))],
+            )
             self.build_seconds[size] = time.perf_counter() - started
             print(f"[setup] built {summary.passages} passages in {self.build_seconds[size]:.0f}s (stand-in vectors)")
         self.give_export(settings.data_dir)
         return settings
 
     def give_export(self, data_dir: Path) -> None:
-        """Copy the ONNX export into a data directory, as a build there would have left it (an export is per data dir)."""
+        """Copy the ONNX export into a data directory, as a build there would have left it (one per data dir)."""
         if isinstance(self.model, OnnxEmbedder):
             target = data_dir / "models" / self.model.directory.name
             if not target.exists():
@@ -96,7 +101,11 @@ class Bench:
             p95s.append(percentile(totals, 95))
         print(f"\n[1] ask latency at {size:,} passages ({self.runs} runs x {count} questions, warm, in-process)")
         print(f"    total p50 {spread(p50s)} ms   p95 {spread(p95s)} ms")
-        print("    " + "   ".join(f"{p} {statistics.median(parts[p]):.1f}/{percentile(parts[p], 95):.1f}" for p in PARTS) + "  (p50/p95 ms)")
+        print(
+            "    "
+            + "   ".join(f"{p} {statistics.median(parts[p]):.1f}/{percentile(parts[p], 95):.1f}" for p in PARTS)
+            + "  (p50/p95 ms)"
+        )
         print(f"    whole / sum of parts: median {statistics.median(ratios):.3f}, max {max(ratios):.3f}")
 
     # -- 2. build throughput against raw model.encode --------------------------------------
@@ -121,8 +130,13 @@ class Bench:
             raw.append(len(texts) / (time.perf_counter() - started))
             torch.set_num_threads(reference.build_threads)
             started = time.perf_counter()
-            reference._model.encode(texts, batch_size=reference.batch_size, normalize_embeddings=True,  # type: ignore[attr-defined]
-                                    convert_to_numpy=True, show_progress_bar=False)  # the bare torch model
+            reference._model.encode(
+                texts,
+                batch_size=reference.batch_size,
+                normalize_embeddings=True,  # type: ignore[attr-defined]
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )  # the bare torch model
             torch_raw.append(len(texts) / (time.perf_counter() - started))
             root = folder / f"index-{run}"
             started = time.perf_counter()
@@ -133,9 +147,11 @@ class Bench:
         speedup = [o / t for o, t in zip(raw, torch_raw)]
         library = self.model.encoder["library"]
         print(f"\n[2] index build throughput, {len(texts):,} passages, real model ({self.runs} runs)")
-        print(f"    raw encode: {library} {spread(raw)} passages/s, sentence-transformers {spread(torch_raw)} "
-              f"passages/s ({library} / sentence-transformers: median {statistics.median(speedup):.2f}, "
-              f"{min(speedup):.2f}–{max(speedup):.2f})")
+        print(
+            f"    raw encode: {library} {spread(raw)} passages/s, sentence-transformers {spread(torch_raw)} "
+            f"passages/s ({library} / sentence-transformers: median {statistics.median(speedup):.2f}, "
+            f"{min(speedup):.2f}–{max(speedup):.2f})"
+        )
         print(f"    full build {spread(pipeline)} passages/s")
         print(f"    build / raw: median {statistics.median(ratio):.3f} ({min(ratio):.3f}–{max(ratio):.3f})")
 
@@ -146,7 +162,9 @@ class Bench:
         unchanged = []
         for _ in range(self.runs):
             started = time.perf_counter()
-            summary = build_index(settings.index_root, scan([corpus]), self.model, progress=QUIET, sources_label=[str(corpus)])
+            summary = build_index(
+                settings.index_root, scan([corpus]), self.model, progress=QUIET, sources_label=[str(corpus)]
+            )
             unchanged.append(time.perf_counter() - started)
             assert summary.passages_embedded == 0
         changed, embedded = [], []
@@ -156,7 +174,9 @@ class Bench:
             for path in documents[run * per_run : (run + 1) * per_run]:
                 path.write_text(path.read_text(encoding="utf-8").replace("The ", f"The (rev {run}) "), encoding="utf-8")
             started = time.perf_counter()
-            summary = build_index(settings.index_root, scan([corpus]), self.model, progress=QUIET, sources_label=[str(corpus)])
+            summary = build_index(
+                settings.index_root, scan([corpus]), self.model, progress=QUIET, sources_label=[str(corpus)]
+            )
             changed.append(time.perf_counter() - started)
             embedded.append(summary.passages_embedded)
         (corpus / ".complete").unlink()  # the corpus was edited: regenerate it next time
@@ -164,8 +184,10 @@ class Bench:
         print(f"\n[3] reindex at {size:,} passages ({self.runs} runs)")
         print(f"    full build (estimated, see BENCHMARKS.md): {full:.0f}s")
         print(f"    nothing changed: {spread(unchanged)} s = {statistics.median(unchanged) / full:.2%} of a full build")
-        print(f"    1% changed ({statistics.median(embedded):.0f} passages re-embedded, real model): "
-              f"{spread(changed)} s = {statistics.median(changed) / full:.2%} of a full build")
+        print(
+            f"    1% changed ({statistics.median(embedded):.0f} passages re-embedded, real model): "
+            f"{spread(changed)} s = {statistics.median(changed) / full:.2%} of a full build"
+        )
 
     def full_build_estimate(self, size: int, settings: Settings) -> float:
         """Non-embedding build time (measured with stand-in vectors) + embedding at the raw model rate."""
@@ -200,8 +222,13 @@ class Bench:
         )
         peaks = []
         for _ in range(self.runs):
-            out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                                 env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+            out = subprocess.run(
+                [sys.executable, "-c", script],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+            )
             peaks.append(json.loads(out.stdout.strip().splitlines()[-1])["max_rss_mb"])
         print(f"\n[4] peak RSS serving {size:,} passages (30 questions): {spread(peaks)} MB")
 
@@ -216,7 +243,8 @@ class Bench:
 
     # -- 6. cold start -----------------------------------------------------------------------
     def cold_start(self, size: int) -> None:
-        """New processes on an indexed data directory: `cws ask` until it exits, `cws serve --http` until /healthz is 200."""
+        """New processes on an indexed data directory: `cws ask` until it exits, `cws serve --http` until /healthz
+        is 200."""
         settings = self.indexed(size)
         env = {**os.environ, "CWS_DATA_DIR": str(settings.data_dir), "CWS_CORPUS_DIRS": str(self.corpus(size))}
         self._ask(env)  # not counted: the first run after a build reads the index files from disk
@@ -235,8 +263,12 @@ class Bench:
     @staticmethod
     def _ask(env: dict[str, str]) -> float:
         started = time.perf_counter()
-        subprocess.run([str(CWS), "ask", "--json", "What did the Committee agree about ST.92?"],
-                       env=env, capture_output=True, check=True)
+        subprocess.run(
+            [str(CWS), "ask", "--json", "What did the Committee agree about ST.92?"],
+            env=env,
+            capture_output=True,
+            check=True,
+        )
         return time.perf_counter() - started
 
     def _serve_runs(self, env: dict[str, str]) -> list[float]:
@@ -256,8 +288,13 @@ CWS = Path(sys.executable).parent / "cws"
 def _serve_until_healthy(env: dict[str, str], timeout: float = 120.0) -> float:
     """Seconds from starting `cws serve --http` to its first 200 from /healthz; the process is then stopped."""
     started = time.perf_counter()
-    process = subprocess.Popen([str(CWS), "serve", "--http", "--port", "0", "--no-jobs"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [str(CWS), "serve", "--http", "--port", "0", "--no-jobs"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stderr is not None
         for line in process.stderr:  # the port is chosen by the system: read it from the start-up line

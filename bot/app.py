@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from answering.engine import AnswerEngine
 from bot.atr_access import AtrAccess, attach_atr
 from bot.dedupe import EventDedupe
 from bot.feedback import FeedbackStore
@@ -28,11 +29,10 @@ from bot.listeners import register_listeners
 from bot.middleware import attach, skip_redelivered
 from bot.pending import PendingQuestions
 from bot.responder import SlackResponder
-from config.errors import CwsError
-from config.slack import SlackSecrets, web_client
 from bot.threads import ThreadContext
-from config.settings import SlackSettings, Settings
-from answering.engine import AnswerEngine
+from config.errors import CwsError
+from config.settings import Settings, SlackSettings
+from config.slack import SlackSecrets, web_client
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +86,14 @@ def identify(client: WebClient, attempts: int, backoff: float, api_url: str) -> 
                 f"cannot reach Slack at {api_url} ({problem}) after {attempts} attempt{'s' if attempts > 1 else ''} "
                 f"over {time.monotonic() - started:.0f} s; check the network (a proxy?) and SLACK_API_URL"
             )
-        log.warning("cannot reach Slack at %s (%s); trying again in %g s (attempt %d of %d)",
-                    api_url, problem, wait, attempt, attempts)
+        log.warning(
+            "cannot reach Slack at %s (%s); trying again in %g s (attempt %d of %d)",
+            api_url,
+            problem,
+            wait,
+            attempt,
+            attempts,
+        )
         time.sleep(wait)
         wait *= 2
     raise AssertionError("unreachable")  # the loop returns or raises
@@ -103,8 +109,12 @@ def authorize_from(me: SlackResponse, token: str):
 
     def authorize(user_id: str | None = None, **_: object) -> AuthorizeResult:
         return AuthorizeResult(
-            enterprise_id=me.get("enterprise_id"), team_id=me.get("team_id"), bot_id=me.get("bot_id"),
-            bot_user_id=me.get("user_id"), bot_token=token, user_id=user_id,
+            enterprise_id=me.get("enterprise_id"),
+            team_id=me.get("team_id"),
+            bot_id=me.get("bot_id"),
+            bot_user_id=me.get("user_id"),
+            bot_token=token,
+            user_id=user_id,
         )
 
     return authorize
@@ -134,12 +144,16 @@ def create_app(
     channel = settings.jobs.maintainers_channel
     post = None
     if channel:
+
         def post(text: str) -> None:
             responder.posting.submit(lambda: client.chat_postMessage(channel=channel, text=text), lambda _: None)
+
     health = HealthWatch(engine.live, post)
     responder.on_answered = health.check
     app = CwsApp(
-        signing_secret=secrets.signing_secret, slack=slack, health=health,
+        signing_secret=secrets.signing_secret,
+        slack=slack,
+        health=health,
         logger=logger,
         client=client,
         authorize=authorize_from(me, secrets.bot_token),

@@ -66,7 +66,11 @@ class PrivateReply:
                 self.client.chat_postEphemeral(channel=self.channel, user=self.user_id, **message)
                 return
             except SlackApiError as exc:  # e.g. not_in_channel: the bot was never invited there
-                log.info("could not post privately in %s (%s): sending a direct message", self.channel, exc.response.get("error"))
+                log.info(
+                    "could not post privately in %s (%s): sending a direct message",
+                    self.channel,
+                    exc.response.get("error"),
+                )
         self.client.chat_postMessage(channel=self.user_id, unfurl_links=False, unfurl_media=False, **message)
 
 
@@ -105,12 +109,28 @@ class AtrAccess:
     # --- validation and permissions --------------------------------------------------------
 
     def field_errors(self, office: str, ip_type: str, year: str, url: str, note: str) -> dict[str, str]:
-        return field_errors(office, ip_type, year, url, note, current_year=self.current_year,
-                            first_year=self.atr.first_year, allow_http=self.atr.allow_http)
+        return field_errors(
+            office,
+            ip_type,
+            year,
+            url,
+            note,
+            current_year=self.current_year,
+            first_year=self.atr.first_year,
+            allow_http=self.atr.allow_http,
+        )
 
     def validate(self, office: str, ip_type: str, year: str, url: str, note: str) -> Submission:
-        return validate(office, ip_type, year, url, note, current_year=self.current_year,
-                        first_year=self.atr.first_year, allow_http=self.atr.allow_http)
+        return validate(
+            office,
+            ip_type,
+            year,
+            url,
+            note,
+            current_year=self.current_year,
+            first_year=self.atr.first_year,
+            allow_http=self.atr.allow_http,
+        )
 
     def group_ids(self, user_id: str, client: WebClient) -> set[str]:
         return self.groups.of(user_id, client)
@@ -144,8 +164,9 @@ class AtrAccess:
         """Which of the year's current links were read and which do not work (`/atr status`)."""
         return link_health(self.store, self.links, self.today(), self.atr.stale_after_days, year=year)
 
-    def read_later(self, stored: StoredSubmission, report: Callable[[FollowUp], object],
-                   tell: Callable[[str], object]) -> Future:
+    def read_later(
+        self, stored: StoredSubmission, report: Callable[[FollowUp], object], tell: Callable[[str], object]
+    ) -> Future:
         """After the confirmation: read the link just stored, index its report, and `report` what happened
         ("34 passages", or why not); `tell` reaches the user if that fails unexpectedly."""
         return self.reading.submit(lambda: report(read_and_index(self.settings, stored, retry_hint=RETRY_HINT)), tell)

@@ -13,7 +13,7 @@ from atr.health import Health
 from atr.offices import office_name
 from atr.report import TYPE_LABELS, TYPES, Coverage
 from atr.store import StoredSubmission
-from bot.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, context, escape, mrkdwn, safe_url, section, truncate, user_mention
+from bot.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, context, escape, safe_url, section, truncate, user_mention
 
 SUBMIT_VIEW = "atr_submit"  # callback_id of the form
 VIEW_CALLBACK_IDS = (SUBMIT_VIEW,)
@@ -77,18 +77,41 @@ def submit_modal(reporting_year: int, channel: str | None = None, office: str | 
         "close": _plain("Cancel"),
         "private_metadata": json.dumps({"channel": channel}),
         "blocks": [
-            _input("office", "Office (WIPO ST.3 code)", office_input, "The two-letter code of the office in WIPO Standard ST.3."),
-            _input("type", "IP right", {
-                "type": "static_select",
-                "placeholder": _plain("Patent, trademark or industrial design"),
-                "options": [{"text": _plain(label), "value": code} for code, label in TYPE_OPTIONS.items()],
-            }),
-            _input("year", "Reporting year", {"type": "plain_text_input", "initial_value": str(reporting_year)},
-                   f"The year of the activities reported on: the reports sent in {reporting_year + 1} are on {reporting_year}."),
-            _input("url", "Link to the report", {"type": "plain_text_input", "placeholder": _plain("https://…")},
-                   "An https:// address where the report can be read."),
-            _input("note", "Note", {"type": "plain_text_input", "multiline": True, "max_length": 500},
-                   "Optional, e.g. \"simplified template\".", optional=True),
+            _input(
+                "office",
+                "Office (WIPO ST.3 code)",
+                office_input,
+                "The two-letter code of the office in WIPO Standard ST.3.",
+            ),
+            _input(
+                "type",
+                "IP right",
+                {
+                    "type": "static_select",
+                    "placeholder": _plain("Patent, trademark or industrial design"),
+                    "options": [{"text": _plain(label), "value": code} for code, label in TYPE_OPTIONS.items()],
+                },
+            ),
+            _input(
+                "year",
+                "Reporting year",
+                {"type": "plain_text_input", "initial_value": str(reporting_year)},
+                f"The year of the activities reported on: the reports sent in {reporting_year + 1} "
+                f"are on {reporting_year}.",
+            ),
+            _input(
+                "url",
+                "Link to the report",
+                {"type": "plain_text_input", "placeholder": _plain("https://…")},
+                "An https:// address where the report can be read.",
+            ),
+            _input(
+                "note",
+                "Note",
+                {"type": "plain_text_input", "multiline": True, "max_length": 500},
+                'Optional, e.g. "simplified template".',
+                optional=True,
+            ),
         ],
     }
 
@@ -162,8 +185,10 @@ def health_blocks(health: Health) -> list[dict]:
     if not health.total:
         return []
     lines = [f"*Links read and indexed:* {health.indexed} of {health.total}"]
-    lines += [f"• *{escape(p.label)}* {escape(p.state())}: {escape(p.record.reason or '')} — {link(p.record.url)}"
-              for p in health.problems]
+    lines += [
+        f"• *{escape(p.label)}* {escape(p.state())}: {escape(p.record.reason or '')} — {link(p.record.url)}"
+        for p in health.problems
+    ]
     if health.unread:
         lines.append("• not read yet: " + ", ".join(f"{s.office} {s.year} {s.ip_type}" for s in health.unread))
     return [section(truncate("\n".join(lines), MAX_SECTION_CHARS))]

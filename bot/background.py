@@ -51,7 +51,11 @@ class BackgroundWork:
             settle()
 
     def submit_then(
-        self, work: Callable[[], T], then: BackgroundWork, deliver: Callable[[T], object], tell: Tell,
+        self,
+        work: Callable[[], T],
+        then: BackgroundWork,
+        deliver: Callable[[T], object],
+        tell: Tell,
         settle: Callable[[], None] | None = None,
     ) -> Future:
         """`work()` in this pool, then `deliver(its result)` in `then`'s; `settle()` once, after either ends.

@@ -94,7 +94,7 @@ def context(text: str) -> dict:
 
 
 def citation(source: Source) -> str:
-    """"CWS/12/25, para. 10 — title", the citation linked where the document has a URL."""
+    """ "CWS/12/25, para. 10 — title", the citation linked where the document has a URL."""
     label = escape(source.citation)
     url = safe_url(source.url)
     cited = f"<{url}|{label}>" if url else label
@@ -109,8 +109,12 @@ def _source_block(source: Source) -> dict:
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
-    button = {"type": "button", "text": {"type": "plain_text", "text": text[:75], "emoji": True},
-              "action_id": action_id, "value": value[:2000]}
+    button = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text[:75], "emoji": True},
+        "action_id": action_id,
+        "value": value[:2000],
+    }
     return button | ({"style": style} if style else {})
 
 
@@ -136,7 +140,10 @@ def answer_message(
         blocks.append(context("  ·  ".join(notes)))
     buttons = []
     if answer.found and answer_id:
-        buttons = [_button("👍 Helpful", VOTE_UP_ACTION, answer_id), _button("👎 Not helpful", VOTE_DOWN_ACTION, answer_id)]
+        buttons = [
+            _button("👍 Helpful", VOTE_UP_ACTION, answer_id),
+            _button("👎 Not helpful", VOTE_DOWN_ACTION, answer_id),
+        ]
         if shareable:
             buttons.append(_button("Share in channel", SHARE_ACTION, answer_id, "primary"))
     listed = answer.sources if answer.found else answer.closest

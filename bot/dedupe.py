@@ -77,8 +77,11 @@ class EventDedupe(PerOperationStore):
         """The fallback while the database cannot be written: this process's memory, bounded like the table."""
         if not self._failing:
             self._failing = True  # logged once per outage, not once per event
-            log.error("cannot record Slack deliveries in %s (%s): checking for duplicates in memory until it can",
-                      self.data_dir, exc)
+            log.error(
+                "cannot record Slack deliveries in %s (%s): checking for duplicates in memory until it can",
+                self.data_dir,
+                exc,
+            )
         with self._lock:
             if event_id in self._in_memory:
                 return False
@@ -90,9 +93,12 @@ class EventDedupe(PerOperationStore):
     def _record(self, event_id: str) -> bool:
         now = time.time()
         with self._db() as db, db.conn:
-            inserted = db.execute(
-                "INSERT OR IGNORE INTO slack_seen_events (event_id, seen_at) VALUES (?, ?)", [event_id, now]
-            ).rowcount == 1
+            inserted = (
+                db.execute(
+                    "INSERT OR IGNORE INTO slack_seen_events (event_id, seen_at) VALUES (?, ?)", [event_id, now]
+                ).rowcount
+                == 1
+            )
             if inserted:
                 db.execute("DELETE FROM slack_seen_events WHERE seen_at < ?", [now - self.keep_seconds])
                 if next(self._inserts) % 100 == 0:

@@ -27,13 +27,29 @@ EXPORT_FIELDS = ["voted_at", "user_id", "vote", "question", "answer", "sources",
 @MIGRATIONS()
 def m001_answers_and_votes(db) -> None:
     db.table("slack_answers").create(
-        {"answer_id": str, "question": str, "answer": str, "found": int, "sources": str,
-         "index_version": str, "channel": str, "user_id": str, "asked_at": str},
+        {
+            "answer_id": str,
+            "question": str,
+            "answer": str,
+            "found": int,
+            "sources": str,
+            "index_version": str,
+            "channel": str,
+            "user_id": str,
+            "asked_at": str,
+        },
         pk="answer_id",
     )
     db.table("feedback").create(
-        {"answer_id": str, "user_id": str, "vote": str, "question": str, "answer": str,
-         "sources": str, "voted_at": str},
+        {
+            "answer_id": str,
+            "user_id": str,
+            "vote": str,
+            "question": str,
+            "answer": str,
+            "sources": str,
+            "voted_at": str,
+        },
         pk=("answer_id", "user_id"),
     )
     db.table("feedback").create_index(["voted_at"])
@@ -51,11 +67,19 @@ class FeedbackStore(PerOperationStore):
         answer_id = uuid.uuid4().hex
         sources = [asdict(s) for s in answer.sources[:max_sources]]
         with self._db() as db:
-            db.table("slack_answers").insert({
-                "answer_id": answer_id, "question": answer.question, "answer": answer.text,
-                "found": int(answer.found), "sources": json.dumps(sources, ensure_ascii=False),
-                "index_version": answer.index_version, "channel": channel, "user_id": user_id, "asked_at": _now(),
-            })
+            db.table("slack_answers").insert(
+                {
+                    "answer_id": answer_id,
+                    "question": answer.question,
+                    "answer": answer.text,
+                    "found": int(answer.found),
+                    "sources": json.dumps(sources, ensure_ascii=False),
+                    "index_version": answer.index_version,
+                    "channel": channel,
+                    "user_id": user_id,
+                    "asked_at": _now(),
+                }
+            )
         return answer_id
 
     def load_answer(self, answer_id: str) -> Answer | None:
@@ -74,10 +98,18 @@ class FeedbackStore(PerOperationStore):
             if not rows or vote not in {"up", "down"}:
                 return False
             row = rows[0]
-            db.table("feedback").upsert({
-                "answer_id": answer_id, "user_id": user_id, "vote": vote, "question": row["question"],
-                "answer": row["answer"], "sources": row["sources"], "voted_at": _now(),
-            }, pk=("answer_id", "user_id"))
+            db.table("feedback").upsert(
+                {
+                    "answer_id": answer_id,
+                    "user_id": user_id,
+                    "vote": vote,
+                    "question": row["question"],
+                    "answer": row["answer"],
+                    "sources": row["sources"],
+                    "voted_at": _now(),
+                },
+                pk=("answer_id", "user_id"),
+            )
         return True
 
     def rows(self) -> list[dict]:

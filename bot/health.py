@@ -29,8 +29,10 @@ def http_status(health: IndexHealth) -> str:
 def describe(health: IndexHealth) -> str:
     """The line the maintainers read."""
     if health.status == "degraded":
-        return (f":warning: CWS Assistant is answering from an older index build: {health.reason}. "
-                "Run `cws index` to build a new one; `cws status` shows the builds.")
+        return (
+            f":warning: CWS Assistant is answering from an older index build: {health.reason}. "
+            "Run `cws index` to build a new one; `cws status` shows the builds."
+        )
     if health.status == "unavailable":
         return f":rotating_light: CWS Assistant cannot answer questions: {health.reason}"
     return f":white_check_mark: CWS Assistant's index is healthy again: serving {health.serving}."

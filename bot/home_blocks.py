@@ -63,8 +63,10 @@ def home_view(
         section(deadline_text(deadlines, today, days, problem)),
         {"type": "divider"},
         _header(f"ATR coverage: reports on {cov.year} activities"),
-        context(f"The ATRs sent in {cov.year + 1} report on the activities of {cov.year}. "
-                f"Updated {today:%Y-%m-%d}; reopen this tab to refresh."),
+        context(
+            f"The ATRs sent in {cov.year + 1} report on the activities of {cov.year}. "
+            f"Updated {today:%Y-%m-%d}; reopen this tab to refresh."
+        ),
         *coverage_blocks(cov),
     ]
     return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}

@@ -65,8 +65,9 @@ class CannotListen(CwsError):
 def bind(host: str, port: int) -> socket.socket:
     """A socket bound to host:port, not yet listening; CannotListen saying why in one line."""
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                             flags=socket.AI_PASSIVE)[0]
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
     except socket.gaierror as exc:
         raise CannotListen(f"cannot listen on {host}:{port}: no such address of this machine ({exc.strerror})") from exc
     sock = socket.socket(family, kind, proto)
@@ -132,7 +133,8 @@ def events(app: App, secret: str, environ: WSGIEnvironment) -> tuple[int, str, b
         return exc.status, PLAIN, f"{REASONS[exc.status]}: {exc}".encode()
     passed: dict[str, str | Sequence[str]] = {**headers, "content-type": "application/json"}
     request = BoltRequest(
-        body=json.dumps(body), headers=passed,
+        body=json.dumps(body),
+        headers=passed,
         context={REQUEST_KEY: request_key(raw, timestamp)},
     )
     response = app.dispatch(request)
@@ -241,24 +243,42 @@ class HttpServer:
     """The bot's HTTP server; `serve_forever()` for `cws serve`, `start()`/`stop()` for tests."""
 
     def __init__(
-        self, app: App, engine: AnswerEngine, host: str, port: int, threads: int, *,
-        sock: socket.socket | None = None, limits: Limits | None = None,
+        self,
+        app: App,
+        engine: AnswerEngine,
+        host: str,
+        port: int,
+        threads: int,
+        *,
+        sock: socket.socket | None = None,
+        limits: Limits | None = None,
     ) -> None:
         slack = getattr(app, "slack_settings", None)
         limits = limits or (Limits.from_settings(slack) if slack else Limits())
         sock = sock or bind(host, port)
         adj = Adjustments(
-            sockets=[sock], threads=threads, ident="cws-assistant", max_request_body_size=MAX_BODY_BYTES,
+            sockets=[sock],
+            threads=threads,
+            ident="cws-assistant",
+            max_request_body_size=MAX_BODY_BYTES,
             # Enforced by `_Server` itself (`_room`, `maintenance`), with float timeouts; given here to say the same.
-            connection_limit=limits.max_connections, channel_timeout=max(1, round(limits.idle_timeout)),
+            connection_limit=limits.max_connections,
+            channel_timeout=max(1, round(limits.idle_timeout)),
             asyncore_use_poll=True,
         )
         dispatcher = ThreadedTaskDispatcher()
         dispatcher.set_thread_count(threads)
         self._map: dict = {}
         self.server = _Server(
-            wsgi_app(app, engine), self._map, True, sock, dispatcher=dispatcher, adj=adj, bind_socket=False,
-            sockinfo=(sock.family, sock.type, sock.proto, sock.getsockname()), limits=limits,
+            wsgi_app(app, engine),
+            self._map,
+            True,
+            sock,
+            dispatcher=dispatcher,
+            adj=adj,
+            bind_socket=False,
+            sockinfo=(sock.family, sock.type, sock.proto, sock.getsockname()),
+            limits=limits,
         )
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None

@@ -151,33 +151,84 @@ class MapOf:
 
 
 _INNER_MESSAGE = Obj({"user": TEXT, "channel": TEXT, "thread_ts": TEXT, "ts": TEXT, "text": TEXT}, nullable=True)
-_EVENT = Obj({
-    "type": str, "user": ID_OR_OBJECT, "channel": TEXT, "ts": TEXT, "thread_ts": TEXT, "text": TEXT, "team": TEXT,
-    "user_team": TEXT, "channel_type": TEXT, "subtype": TEXT, "bot_id": TEXT, "bot_profile": Obj({}, nullable=True),
-    "tab": TEXT, "item": Obj({"channel": TEXT}, nullable=True), "message": _INNER_MESSAGE,
-    "previous_message": _INNER_MESSAGE, "assistant_thread": Obj({"channel_id": TEXT, "thread_ts": TEXT}, nullable=True),
-    "function_execution_id": TEXT, "bot_access_token": TEXT, "inputs": Obj({}, nullable=True),
-}, required=("type",))
+_EVENT = Obj(
+    {
+        "type": str,
+        "user": ID_OR_OBJECT,
+        "channel": TEXT,
+        "ts": TEXT,
+        "thread_ts": TEXT,
+        "text": TEXT,
+        "team": TEXT,
+        "user_team": TEXT,
+        "channel_type": TEXT,
+        "subtype": TEXT,
+        "bot_id": TEXT,
+        "bot_profile": Obj({}, nullable=True),
+        "tab": TEXT,
+        "item": Obj({"channel": TEXT}, nullable=True),
+        "message": _INNER_MESSAGE,
+        "previous_message": _INNER_MESSAGE,
+        "assistant_thread": Obj({"channel_id": TEXT, "thread_ts": TEXT}, nullable=True),
+        "function_execution_id": TEXT,
+        "bot_access_token": TEXT,
+        "inputs": Obj({}, nullable=True),
+    },
+    required=("type",),
+)
 _ENTITY = Obj({"id": TEXT, "team_id": TEXT, "enterprise_id": TEXT}, nullable=True)
 _STATE_VALUE = Obj({"value": TEXT, "selected_option": Obj({"value": TEXT}, nullable=True)}, nullable=True)
-_VIEW = Obj({
-    "callback_id": TEXT, "private_metadata": TEXT, "team_id": TEXT, "app_installed_team_id": TEXT,
-    "state": Obj({"values": MapOf(MapOf(_STATE_VALUE))}),
-})
+_VIEW = Obj(
+    {
+        "callback_id": TEXT,
+        "private_metadata": TEXT,
+        "team_id": TEXT,
+        "app_installed_team_id": TEXT,
+        "state": Obj({"values": MapOf(MapOf(_STATE_VALUE))}),
+    }
+)
 _ACTION = Obj({"action_id": str, "block_id": TEXT, "value": TEXT, "type": TEXT}, required=("action_id",))
-ENVELOPE = Obj({
-    "type": TEXT, "token": TEXT, "team_id": TEXT, "api_app_id": TEXT, "enterprise_id": TEXT, "context_team_id": TEXT,
-    "context_enterprise_id": TEXT, "event_id": TEXT, "challenge": TEXT, "is_enterprise_install": FLAG,
-    "is_ext_shared_channel": FLAG, "team": _ENTITY, "enterprise": ID_OR_OBJECT, "user": _ENTITY, "channel": _ENTITY,
-    "user_id": TEXT, "channel_id": TEXT, "thread_ts": TEXT, "response_url": TEXT, "trigger_id": TEXT, "command": TEXT,
-    "text": TEXT, "function_execution_id": TEXT, "bot_access_token": TEXT,
-    "authorizations": ListOf(Obj({"team_id": TEXT, "enterprise_id": TEXT, "user_id": TEXT,
-                                  "is_enterprise_install": FLAG})),
-    "event": _EVENT, "view": _VIEW, "actions": ListOf(_ACTION), "container": Obj({}, nullable=True),
-    "message": _INNER_MESSAGE, "previous_message": _INNER_MESSAGE, "item": Obj({}, nullable=True),
-    "function_data": Obj({"execution_id": TEXT, "inputs": Obj({}, nullable=True)}, nullable=True),
-    "assistant_thread": Obj({}, nullable=True), "response_urls": ListOf(Obj({"response_url": TEXT})),
-})
+ENVELOPE = Obj(
+    {
+        "type": TEXT,
+        "token": TEXT,
+        "team_id": TEXT,
+        "api_app_id": TEXT,
+        "enterprise_id": TEXT,
+        "context_team_id": TEXT,
+        "context_enterprise_id": TEXT,
+        "event_id": TEXT,
+        "challenge": TEXT,
+        "is_enterprise_install": FLAG,
+        "is_ext_shared_channel": FLAG,
+        "team": _ENTITY,
+        "enterprise": ID_OR_OBJECT,
+        "user": _ENTITY,
+        "channel": _ENTITY,
+        "user_id": TEXT,
+        "channel_id": TEXT,
+        "thread_ts": TEXT,
+        "response_url": TEXT,
+        "trigger_id": TEXT,
+        "command": TEXT,
+        "text": TEXT,
+        "function_execution_id": TEXT,
+        "bot_access_token": TEXT,
+        "authorizations": ListOf(
+            Obj({"team_id": TEXT, "enterprise_id": TEXT, "user_id": TEXT, "is_enterprise_install": FLAG})
+        ),
+        "event": _EVENT,
+        "view": _VIEW,
+        "actions": ListOf(_ACTION),
+        "container": Obj({}, nullable=True),
+        "message": _INNER_MESSAGE,
+        "previous_message": _INNER_MESSAGE,
+        "item": Obj({}, nullable=True),
+        "function_data": Obj({"execution_id": TEXT, "inputs": Obj({}, nullable=True)}, nullable=True),
+        "assistant_thread": Obj({}, nullable=True),
+        "response_urls": ListOf(Obj({"response_url": TEXT})),
+    }
+)
 
 # What each kind of request must carry for its listener (a missing one would fail after the acknowledgement).
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -281,8 +332,11 @@ class Origin:
             log.warning("refused a %s request: %s", body.get("type") or body.get("command") or "Slack", problem)
             if body.get("type") == "event_callback":
                 return BoltResponse(status=200, body="")
-            return BoltResponse(status=200, body=json.dumps({"response_type": "ephemeral", "text": FOREIGN}),
-                                headers={"content-type": "application/json"})
+            return BoltResponse(
+                status=200,
+                body=json.dumps({"response_type": "ephemeral", "text": FOREIGN}),
+                headers={"content-type": "application/json"},
+            )
 
         return refuse_foreign
 

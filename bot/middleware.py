@@ -35,8 +35,10 @@ def skip_redelivered(dedupe: EventDedupe) -> Callable[..., BoltResponse | None]:
                 log.info("event %s delivered again (retry %s): acknowledged, not answered again", event_id, retry)
                 return BoltResponse(status=200, body="")
         elif isinstance(key := context.get(REQUEST_KEY), str) and not dedupe.first_time(key):
-            log.warning("a signed %s request arrived a second time (a replay): acknowledged, not handled again",
-                        body.get("command") or body.get("type") or "Slack")
+            log.warning(
+                "a signed %s request arrived a second time (a replay): acknowledged, not handled again",
+                body.get("command") or body.get("type") or "Slack",
+            )
             return BoltResponse(status=200, body="")
         next()
         return None

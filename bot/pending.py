@@ -68,10 +68,16 @@ class PendingQuestions(PerOperationStore):
         """Record a question before it is worked on; returns its id."""
         pending_id = uuid.uuid4().hex
         with self._db() as db:
-            db.table("slack_pending").insert({
-                "id": pending_id, "question": json.dumps(asdict(question)), "reply": json.dumps(reply),  # type: ignore[call-overload]
-                "owner": self.owner, "attempts": 1, "received_at": utc_now(),
-            })
+            db.table("slack_pending").insert(
+                {
+                    "id": pending_id,
+                    "question": json.dumps(asdict(question)),  # type: ignore[call-overload]
+                    "reply": json.dumps(reply),
+                    "owner": self.owner,
+                    "attempts": 1,
+                    "received_at": utc_now(),
+                }
+            )
         return pending_id
 
     def done(self, pending_id: str) -> None:
@@ -87,6 +93,9 @@ class PendingQuestions(PerOperationStore):
                 pending_id, question, reply, owner, attempts = row
                 if is_alive(owner):
                     continue
-                db.execute("UPDATE slack_pending SET owner = ?, attempts = ? WHERE id = ?", [self.owner, attempts + 1, pending_id])
+                db.execute(
+                    "UPDATE slack_pending SET owner = ?, attempts = ? WHERE id = ?",
+                    [self.owner, attempts + 1, pending_id],
+                )
                 taken.append(Pending(pending_id, json.loads(question), json.loads(reply), attempts + 1))
         return taken

@@ -27,20 +27,23 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
+from answering.engine import AnswerEngine
+from answering.gaps import THUMBS_DOWN
 from bot.background import BackgroundWork, Tell
 from bot.blocks import answer_message, context, help_message, text_message, unescape
 from bot.feedback import FeedbackStore
 from bot.pending import MAX_ATTEMPTS, PendingQuestions
-from config.slack import retry_handlers
 from bot.threads import ThreadContext, with_context
 from config.settings import Settings
-from answering.engine import AnswerEngine
-from answering.gaps import THUMBS_DOWN
+from config.slack import retry_handlers
 
 log = logging.getLogger(__name__)
 
 SORRY = "Sorry, something went wrong while answering. It has been logged for the maintainers; please try again later."
-VOTE_THANKS = {"up": "Thanks! Your 👍 has been recorded.", "down": "Thanks! Your 👎 has been recorded; it helps us improve."}
+VOTE_THANKS = {
+    "up": "Thanks! Your 👍 has been recorded.",
+    "down": "Thanks! Your 👎 has been recorded; it helps us improve.",
+}
 GONE = "Sorry, I no longer have that answer. Please ask again."
 VOTE_NOT_SAVED = "Sorry, your vote could not be recorded: I cannot save anything right now. Please try again later."
 STORAGE_FAILING = "⚠️ I could not save everything about this question (my storage is failing; this is logged)"
@@ -79,8 +82,13 @@ class ChannelReply:
 
     def describe(self) -> dict:
         """What `reply_from` needs to rebuild this reply in a later process."""
-        return {"kind": "channel", "channel": self.channel, "question_ts": self.question_ts,
-                "thread_ts": self.thread_ts, "reaction": self.reaction}
+        return {
+            "kind": "channel",
+            "channel": self.channel,
+            "question_ts": self.question_ts,
+            "thread_ts": self.thread_ts,
+            "reaction": self.reaction,
+        }
 
     def post(self, message: dict) -> str | None:
         response = self.client.chat_postMessage(
@@ -114,8 +122,12 @@ class ResponseUrlReply:
         """The slash command's ack already said "Looking that up…"."""
 
     def describe(self) -> dict:
-        return {"kind": "response_url", "url": self.url, "response_type": self.response_type,
-                "replace_original": self.replace_original}
+        return {
+            "kind": "response_url",
+            "url": self.url,
+            "response_type": self.response_type,
+            "replace_original": self.replace_original,
+        }
 
     def post(self, message: dict) -> str | None:
         self.send(message | {"response_type": self.response_type, "replace_original": self.replace_original})
@@ -222,8 +234,13 @@ class SlackResponder:
     """What the listeners need to answer people, attached to every request's context as `context["responder"]`."""
 
     def __init__(
-        self, engine: AnswerEngine, settings: Settings, feedback: FeedbackStore, threads: ThreadContext,
-        pending: PendingQuestions, on_answered: Callable[[], object] | None = None,
+        self,
+        engine: AnswerEngine,
+        settings: Settings,
+        feedback: FeedbackStore,
+        threads: ThreadContext,
+        pending: PendingQuestions,
+        on_answered: Callable[[], object] | None = None,
     ) -> None:
         self.engine = engine
         if getattr(engine, "gaps", None) is not None and not isinstance(engine.gaps, _GapsThatNeverFail):
@@ -240,7 +257,9 @@ class SlackResponder:
         """Run `work` (Slack calls) on the posting threads; a failure is told in `reply`; then `settle()`."""
         return self.posting.submit(work, _telling(reply), settle)
 
-    def answer_event(self, event: dict, client: WebClient, bot_user_id: str | None, reply_thread_ts: str | None) -> None:
+    def answer_event(
+        self, event: dict, client: WebClient, bot_user_id: str | None, reply_thread_ts: str | None
+    ) -> None:
         """A message to the bot (a mention or a DM): its question answered, or help when it asks nothing."""
         channel, ts = event["channel"], event["ts"]
         reply = ChannelReply(client, channel, ts, reply_thread_ts, self.slack.working_reaction)
@@ -257,11 +276,16 @@ class SlackResponder:
         then would lose it, as it always did before the journal).
         """
         if pending_id is None:
-            pending_id = saved("a question in the pending journal", partial(self.pending.add, question, reply.describe()))
+            pending_id = saved(
+                "a question in the pending journal", partial(self.pending.add, question, reply.describe())
+            )
         working = self.posting.submit(reply.working, _telling(reply))  # ⏳ at once, while the search waits its turn
         return self.background.submit_then(
-            lambda: self._compose(question, reply), self.posting, partial(self._deliver, question, reply, working),
-            partial(self._sorry, reply, working), partial(self._settle, pending_id),
+            lambda: self._compose(question, reply),
+            self.posting,
+            partial(self._deliver, question, reply, working),
+            partial(self._sorry, reply, working),
+            partial(self._settle, pending_id),
         )
 
     @staticmethod
@@ -275,8 +299,10 @@ class SlackResponder:
 
     def _settle(self, pending_id: str | None) -> None:
         if pending_id is not None:
-            saved("that a pending question was answered (a restart would answer it again)",
-                  lambda: self.pending.done(pending_id))
+            saved(
+                "that a pending question was answered (a restart would answer it again)",
+                lambda: self.pending.done(pending_id),
+            )
         if self.on_answered is not None:
             self.on_answered()
 
@@ -298,23 +324,41 @@ class SlackResponder:
         unsaved = Unsaved()
         earlier = None
         if question.channel and question.thread_ts:
-            earlier = saved("(reading) a thread's first question",
-                            partial(self.threads.first_question, question.channel, question.thread_ts))
+            earlier = saved(
+                "(reading) a thread's first question",
+                partial(self.threads.first_question, question.channel, question.thread_ts),
+            )
         if question.channel and question.thread_key:
-            saved("a thread's first question", partial(self.threads.remember, question.channel, question.thread_key,
-                                                       question.text), unsaved, NO_FOLLOW_UPS)
+            saved(
+                "a thread's first question",
+                partial(self.threads.remember, question.channel, question.thread_key, question.text),
+                unsaved,
+                NO_FOLLOW_UPS,
+            )
         combined = with_context(earlier, question.text)
         answer = self.engine.ask(combined or question.text, asked_from=question.asked_from)
         if question.from_command and not answer.found and len(question.text.split()) == 1:
             return help_message(unknown=question.text)  # "/cws foo": help, not an error
         answer_id = None
         if answer.found:
-            answer_id = saved("an answer for its buttons", partial(
-                self.feedback.record_answer, answer, question.channel, question.user_id, self.slack.max_sources,
-            ), unsaved, NO_VOTES)
+            answer_id = saved(
+                "an answer for its buttons",
+                partial(
+                    self.feedback.record_answer,
+                    answer,
+                    question.channel,
+                    question.user_id,
+                    self.slack.max_sources,
+                ),
+                unsaved,
+                NO_VOTES,
+            )
         message = answer_message(
-            answer, answer_id=answer_id, max_sources=self.slack.max_sources,
-            shareable=reply.ephemeral, follow_up_to=earlier if combined else None,
+            answer,
+            answer_id=answer_id,
+            max_sources=self.slack.max_sources,
+            shareable=reply.ephemeral,
+            follow_up_to=earlier if combined else None,
         )
         if notice := unsaved.notice():
             message["blocks"].insert(1, notice)

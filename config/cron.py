@@ -22,7 +22,9 @@ def cron_trigger(expression: str, timezone: str) -> CronTrigger:
     """A trigger for a five-field crontab expression; ValueError names what is wrong."""
     fields = expression.split()
     if len(fields) != 5:
-        raise ValueError(f"'{expression}' has {len(fields)} fields; a crontab expression has 5 (minute hour day month weekday)")
+        raise ValueError(
+            f"'{expression}' has {len(fields)} fields; a crontab expression has 5 (minute hour day month weekday)"
+        )
     minute, hour, day, month, day_of_week = fields
     if "/" not in day_of_week:
         day_of_week = _day_names(day_of_week)

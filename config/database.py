@@ -7,10 +7,10 @@ processes writing at once wait for each other instead of failing. Each feature o
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime, timezone
-import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -85,4 +85,4 @@ class PerOperationStore:
 
 def utc_now() -> str:
     """The timestamp format of every table: ISO 8601, UTC, seconds."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -224,7 +224,9 @@ def load_settings(config_path: str | Path | None = None, environ: dict[str, str]
         problem = "is not a directory" if folder.exists() else "does not exist"
         if folder in typed:  # blame the variable the user set, not a file they never touched
             shown = typed[folder] if typed[folder] == str(folder) else f"{typed[folder]} ({folder})"
-            raise ConfigError(f"CWS_CORPUS_DIRS entry {shown} {problem}; "
-                              f"CWS_CORPUS_DIRS lists document folders separated by '{os.pathsep}'")
+            raise ConfigError(
+                f"CWS_CORPUS_DIRS entry {shown} {problem}; "
+                f"CWS_CORPUS_DIRS lists document folders separated by '{os.pathsep}'"
+            )
         raise ConfigError(f"{path}: corpus_dirs entry {folder} {problem}")
     return settings

@@ -8,8 +8,15 @@ from typing import Annotated, Any
 
 import yaml
 from pydantic import (
-    BaseModel, BeforeValidator, ConfigDict, Field, SerializerFunctionWrapHandler, StrictInt, StringConstraints,
-    ValidationError, model_serializer,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+    model_serializer,
 )
 
 from config.errors import CwsError

@@ -63,9 +63,7 @@ class Entities:
 
     def all_ids(self) -> tuple[str, ...]:
         """Every identifier, for the exact-match keyword field."""
-        return (
-            self.standards + self.tasks + self.sessions + self.symbols + self.circulars + self.years
-        )
+        return self.standards + self.tasks + self.sessions + self.symbols + self.circulars + self.years
 
 
 @dataclass(frozen=True)

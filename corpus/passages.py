@@ -10,7 +10,7 @@ A part break ("[Annex follows]") restarts numbering and prefixes the label, so
 from __future__ import annotations
 
 from corpus.entities import extract_entities
-from corpus.model import Block, DocumentMeta, LoadedDocument, Passage, Table
+from corpus.model import DocumentMeta, LoadedDocument, Passage, Table
 
 _CONTEXT_CHARS = 240
 

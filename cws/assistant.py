@@ -13,5 +13,6 @@ from index.embedding import Embedder
 def make_engine(settings: Settings, embedder: Embedder | None = None) -> AnswerEngine:
     """The engine every front end uses: documents and records, plus live ATR submissions; its
     refusals are recorded as knowledge gaps for the secretariat."""
-    return AnswerEngine(settings, embedder, providers=[AtrSubmissionFacts(AtrStore(settings.data_dir))],
-                        gaps=GapLog(settings.data_dir))
+    return AnswerEngine(
+        settings, embedder, providers=[AtrSubmissionFacts(AtrStore(settings.data_dir))], gaps=GapLog(settings.data_dir)
+    )

@@ -16,9 +16,15 @@ from cws.commands.serve import feedback_group, serve_command
 from cws.commands.sources import docs_command, sources_group
 from cws.context import Context
 
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config", type=click.Path(dir_okay=False), envvar="CWS_CONFIG",
-              help="Configuration file (default: $CWS_CONFIG, else the packaged config/default.yaml).")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    envvar="CWS_CONFIG",
+    help="Configuration file (default: $CWS_CONFIG, else the packaged config/default.yaml).",
+)
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 @click.pass_context
 def cli(ctx: click.Context, config: str | None, verbose: int) -> None:
@@ -34,9 +40,22 @@ def cli(ctx: click.Context, config: str | None, verbose: int) -> None:
     ctx.obj = Context(config)
 
 
-for command in (index_command, ask_command, eval_command, gaps_command, status_command, serve_command, feedback_group,
-                atr_group, jobs_group, deadlines_command, builds_command, rollback_command,
-                sources_group, docs_command):
+for command in (
+    index_command,
+    ask_command,
+    eval_command,
+    gaps_command,
+    status_command,
+    serve_command,
+    feedback_group,
+    atr_group,
+    jobs_group,
+    deadlines_command,
+    builds_command,
+    rollback_command,
+    sources_group,
+    docs_command,
+):
     cli.add_command(command)
 
 

@@ -47,7 +47,13 @@ def open_engine(obj: Context, build_if_missing: bool = True) -> AnswerEngine:
 
     engine = make_engine(obj.settings)
     if build_if_missing:
-        reason = "No index yet" if not engine.live.exists() else "The index was built by an older version" if engine.live.outdated() else None
+        reason = (
+            "No index yet"
+            if not engine.live.exists()
+            else "The index was built by an older version"
+            if engine.live.outdated()
+            else None
+        )
         if reason:
             from index.runner import format_summary, run_build  # the document loaders: 0.3 s a question does not need
 

@@ -28,10 +28,9 @@ import sqlite_utils
 from corpus.ingest import ParsedDocument, Scan, Skipped, Source, Unreadable
 from corpus.loaders.errors import CorpusError
 from corpus.model import DocumentMeta, Passage
-from index.errors import BuildLocked
 from index import keyword, store
 from index.embedding import Embedder, encoder_record
-from index.removals import RECORD_PREFIX, SourceFailed, check_removals
+from index.errors import BuildLocked
 from index.layout import (
     BUILD_INFO,
     LOCK,
@@ -47,6 +46,7 @@ from index.layout import (
     switch_live,
     write_atomically,
 )
+from index.removals import RECORD_PREFIX, SourceFailed, check_removals
 from index.validate import validate_build
 
 log = logging.getLogger(__name__)
@@ -120,9 +120,7 @@ def lock_holder(root: Path) -> str:
 
 
 @contextmanager
-def build_lock(
-    root: Path, wait: float | None = 0.0, on_wait: Callable[[str], None] | None = None
-) -> Iterator[None]:
+def build_lock(root: Path, wait: float | None = 0.0, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the data directory's build lock, with this process's pid and start time written in the lock file so
     that a second build can say whom it waits for.
 
@@ -157,10 +155,12 @@ def _acquire(handle: Any, root: Path, wait: float | None, on_wait: Callable[[str
             except BlockingIOError as exc:
                 if deadline is not None and time.monotonic() >= deadline:
                     if waiting:
-                        raise BuildLocked(f"gave up after {wait:g}s waiting for the build lock held by "
-                                          f"{lock_holder(root)}") from exc
-                    raise BuildLocked(f"another build is running in {root}: the build lock is held by "
-                                      f"{lock_holder(root)}") from exc
+                        raise BuildLocked(
+                            f"gave up after {wait:g}s waiting for the build lock held by {lock_holder(root)}"
+                        ) from exc
+                    raise BuildLocked(
+                        f"another build is running in {root}: the build lock is held by {lock_holder(root)}"
+                    ) from exc
             if not waiting:
                 waiting = True
                 if on_wait is not None:
@@ -223,8 +223,10 @@ def read_provenance(directory: Path) -> dict[str, Provenance]:
     roots = [Path(s) for s in info.get("sources", [])]
     found: dict[str, Provenance] = {}
     for doc_id, path in store.PassageStore(directory).query("select doc_id, path from documents"):
-        owner = None if doc_id.startswith(RECORD_PREFIX) else next(
-            (str(r) for r in roots if Path(path) == r or Path(path).is_relative_to(r)), None
+        owner = (
+            None
+            if doc_id.startswith(RECORD_PREFIX)
+            else next((str(r) for r in roots if Path(path) == r or Path(path).is_relative_to(r)), None)
         )
         found[doc_id] = Provenance(owner, info.get("created", ""))
     return found
@@ -520,8 +522,13 @@ def build_index(
             sources_of = {doc_id: p.source for doc_id, p in previous.provenance.items()}
             check_removals(plan.removed, sources_of, scan.roots, set(removed_on_purpose), max_removed_fraction)
         summary = BuildSummary(
-            version=None, previous=live_name(root), removed=plan.removed, unchanged=plan.unchanged,
-            skipped=list(scan.skipped), kept_previous=list(plan.kept), warnings=list(scan.warnings),
+            version=None,
+            previous=live_name(root),
+            removed=plan.removed,
+            unchanged=plan.unchanged,
+            skipped=list(scan.skipped),
+            kept_previous=list(plan.kept),
+            warnings=list(scan.warnings),
         )
         if previous.directory and previous.keyword_reusable and plan.nothing_changed:
             return _up_to_date(summary, previous.directory, started)
@@ -566,8 +573,14 @@ def build_index(
         log.info(
             "built index %s: %d added, %d changed, %d removed, %d unchanged, %d skipped, "
             "%d passages (%d embedded) in %.1fs",
-            name, len(summary.added), len(summary.changed), len(summary.removed),
-            len(summary.unchanged), len(summary.skipped), summary.passages,
-            summary.passages_embedded, summary.seconds,
+            name,
+            len(summary.added),
+            len(summary.changed),
+            len(summary.removed),
+            len(summary.unchanged),
+            len(summary.skipped),
+            summary.passages,
+            summary.passages_embedded,
+            summary.seconds,
         )
         return summary

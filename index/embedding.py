@@ -39,7 +39,7 @@ MEMO_SIZE = 20_000  # sentence vectors remembered (about 30 MB at 384 dimensions
 # encoding p50 16 / p95 73 ms against 11 / 13 ms on one (BENCHMARKS.md), and concurrent
 # questions already run on separate answer threads. Index builds keep every core.
 SMALL_INPUT = 32
-_cache: dict[tuple[str, Path], "Embedder"] = {}
+_cache: dict[tuple[str, Path], Embedder] = {}
 _cache_lock = threading.Lock()
 
 
@@ -102,9 +102,7 @@ class Embedder:
         """The lock a batch on `threads` threads holds: one per model unless the encoder can do better."""
         return self._lock
 
-    def encode(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> np.ndarray:
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Encode in batches; `progress(n)` is called after each batch of n texts."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
@@ -157,7 +155,9 @@ class SentenceTransformerEmbedder(Embedder):
         self.dimension = int(self._model.get_embedding_dimension() or 0)
         self.build_threads = torch.get_num_threads()
         self._version = sentence_transformers.__version__
-        log.info("loaded embedding model %s (%d dimensions) from %s with sentence-transformers", name, self.dimension, path)
+        log.info(
+            "loaded embedding model %s (%d dimensions) from %s with sentence-transformers", name, self.dimension, path
+        )
 
     @property
     def encoder(self) -> dict[str, Any]:
@@ -184,9 +184,7 @@ def encoder_record(embedder: object) -> dict[str, Any]:
     return dict(record) if isinstance(record, dict) else {"library": type(embedder).__name__}
 
 
-def get_embedder(
-    name: str, path: Path | None = None, batch_size: int = 64, models_dir: Path | None = None
-) -> Embedder:
+def get_embedder(name: str, path: Path | None = None, batch_size: int = 64, models_dir: Path | None = None) -> Embedder:
     """One shared model per process: loading costs seconds, encoding a question milliseconds.
 
     With `models_dir` (beside the index) the ONNX encoder is used, exported there first if it is

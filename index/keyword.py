@@ -25,9 +25,11 @@ from whoosh.spelling import ListCorrector
 
 from corpus.entities import id_tokens
 from corpus.model import DocumentMeta, Passage
-from index.analysis import pair_tokens, pairs_of, stems_of, words_of, stem
+from index.analysis import pair_tokens, pairs_of, stem, stems_of, words_of
 
-if TYPE_CHECKING:  # bm25s brings scipy.sparse (0.2 s): imported where an index is written or loaded, not by `cws status`
+if (
+    TYPE_CHECKING
+):  # bm25s brings scipy.sparse (0.2 s): imported where an index is written or loaded, not by `cws status`
     import bm25s
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
@@ -42,6 +44,7 @@ FIELD_BOOSTS = {"heading": 1.2, "body": 1.0, "pairs": 1.5, "ids": 2.5}
 BM25_K1 = 1.2  # Whoosh's and Lucene's default; bm25s defaults to 1.5
 BM25_B = 0.75
 SPELLING_MIN_LENGTH = 3
+
 
 @dataclass(frozen=True)
 class PassageTerms:
@@ -226,7 +229,9 @@ class KeywordIndex:
     def has_word(self, word: str) -> bool:
         return word.lower() in self.word_counts
 
-    def suggest_spelling(self, words: Sequence[str], is_word: Callable[[str], bool] = lambda _w: False) -> dict[str, str]:
+    def suggest_spelling(
+        self, words: Sequence[str], is_word: Callable[[str], bool] = lambda _w: False
+    ) -> dict[str, str]:
         """Misspelled word → best known word, for words in no passage and not real words
         (`is_word`, e.g. an English dictionary): "leads" or "introduce" are not corrected into
         a corpus word, and names, identifiers and capitalised words are never touched."""

@@ -37,8 +37,14 @@ MODEL = "model.onnx"
 TOKENIZER = "tokenizer.json"
 INFO = "encoder.json"
 # Files of the packaged model whose content decides the vectors (the weights are large: their size stands in).
-SOURCE_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json", "sentence_bert_config.json",
-                "modules.json", "1_Pooling/config.json")
+SOURCE_FILES = (
+    "config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "sentence_bert_config.json",
+    "modules.json",
+    "1_Pooling/config.json",
+)
 WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 PLAIN_MODULES = ["sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling"]
 NORMALIZE = "sentence_transformers.models.Normalize"

@@ -51,10 +51,7 @@ def check_removals(
     user_docs = [d for d in sources_of if not d.startswith(RECORD_PREFIX)]
     if not user_docs:
         return
-    counted = [
-        d for d in removed
-        if not d.startswith(RECORD_PREFIX) and sources_of.get(d) not in removed_on_purpose
-    ]
+    counted = [d for d in removed if not d.startswith(RECORD_PREFIX) and sources_of.get(d) not in removed_on_purpose]
     if not counted:
         return
     per_source = Counter(sources_of.get(d) or UNKNOWN_SOURCE for d in counted)
@@ -69,7 +66,8 @@ def check_removals(
         what = f"all {n} of its documents" if n == totals[source] else f"{n} of its {totals[source]} documents"
         lines.append(f"  {source} {_why(source, by_path)}: {what} would be removed")
     reason = (
-        f"more than index.max_removed_fraction = {max_fraction:.0%} of them" if too_many
+        f"more than index.max_removed_fraction = {max_fraction:.0%} of them"
+        if too_many
         else "every document of " + ("a source" if len(emptied) == 1 else "several sources")
     )
     raise RemovalRefused(

@@ -101,7 +101,7 @@ def _quiet_bm25s() -> None:
 
 
 def name_some(doc_ids: Sequence[str], few: int = NAMED) -> str:
-    """"a.docx, b.pdf, c.txt and 12 more": the files by name, the built-in records only counted."""
+    """ "a.docx, b.pdf, c.txt and 12 more": the files by name, the built-in records only counted."""
     files = [d for d in doc_ids if not d.startswith(RECORD_PREFIX)]
     records = len(doc_ids) - len(files)
     text = ", ".join(files[:few]) + (f" and {len(files) - few} more" if len(files) > few else "")
@@ -114,15 +114,24 @@ def name_some(doc_ids: Sequence[str], few: int = NAMED) -> str:
 def format_summary(summary: BuildSummary) -> str:
     """What `cws index`, `cws jobs run reindex` and the nightly post print: counts, then the files by name."""
     counts = [f"{len(summary.reembedded)} re-embedded"] if summary.reembedded else []
-    counts += [f"{len(summary.added)} added", f"{len(summary.changed)} changed", f"{len(summary.removed)} removed",
-               f"{len(summary.unchanged)} unchanged", f"{len(summary.skipped)} skipped"]
+    counts += [
+        f"{len(summary.added)} added",
+        f"{len(summary.changed)} changed",
+        f"{len(summary.removed)} removed",
+        f"{len(summary.unchanged)} unchanged",
+        f"{len(summary.skipped)} skipped",
+    ]
     lines = [
         f"Index {summary.version or '(none)'}"
         + (" is live" if summary.switched else " unchanged (nothing to do)" if summary.version else ""),
         f"  documents: {', '.join(counts)}",
     ]
-    for label, doc_ids in (("re-embedded", summary.reembedded), ("added", summary.added),
-                           ("changed", summary.changed), ("removed", summary.removed)):
+    for label, doc_ids in (
+        ("re-embedded", summary.reembedded),
+        ("added", summary.added),
+        ("changed", summary.changed),
+        ("removed", summary.removed),
+    ):
         if doc_ids:
             lines.append(f"  {label}: {name_some(doc_ids)}")
     lines += [

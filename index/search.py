@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index.embedding import Embedder
 from index.errors import ModelMismatch
 from index.filters import Filters
-from index.embedding import Embedder
 from index.fusion import reciprocal_rank_fusion
 from index.question import AnalysedQuestion
 from index.store import StoredPassage
@@ -34,7 +34,9 @@ class SearchResult:
     started: float = 0.0  # perf_counter when the search began
 
 
-def top_k_cosine(vectors: np.ndarray, query: np.ndarray, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
+def top_k_cosine(
+    vectors: np.ndarray, query: np.ndarray, k: int, rows: np.ndarray | None = None
+) -> list[tuple[int, float]]:
     """Exact cosine top-k over L2-normalised rows (optionally only `rows`), best first."""
     if rows is not None:
         if rows.size == 0:
@@ -54,7 +56,9 @@ def top_k_cosine(vectors: np.ndarray, query: np.ndarray, k: int, rows: np.ndarra
 class HybridSearcher:
     """Composes the keyword and the dense searcher (as pyserini's hybrid searcher does)."""
 
-    def __init__(self, embedder: Embedder, keyword_candidates: int = 50, vector_candidates: int = 50, rrf_k: int = 60) -> None:
+    def __init__(
+        self, embedder: Embedder, keyword_candidates: int = 50, vector_candidates: int = 50, rrf_k: int = 60
+    ) -> None:
         self.embedder = embedder
         self.keyword_candidates = keyword_candidates
         self.vector_candidates = vector_candidates
@@ -88,7 +92,9 @@ class HybridSearcher:
         timings["keyword"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        vector_hits = [] if mode == "keyword" else top_k_cosine(version.vectors, query_vector, self.vector_candidates, rows)
+        vector_hits = (
+            [] if mode == "keyword" else top_k_cosine(version.vectors, query_vector, self.vector_candidates, rows)
+        )
         vector_ids = [version.passage_ids[row] for row, _ in vector_hits]
         timings["vector"] = time.perf_counter() - clock
 

@@ -77,25 +77,23 @@ class SourceList(PerOperationStore):
 
     def add(self, path: Path, how: str) -> bool:
         """List `path` (again, if it was removed); True if it was not listed before. One statement: atomic."""
-        with self._db() as db:
-            with db.conn:
-                cursor = db.execute(
-                    "insert into index_sources (path, added_by, added_at, removed_at) values (?, ?, ?, null) "
-                    "on conflict (path) do update set added_by = excluded.added_by, added_at = excluded.added_at, "
-                    "removed_at = null where index_sources.removed_at is not null",
-                    [str(path), how, utc_now()],
-                )
-                return cursor.rowcount > 0
+        with self._db() as db, db.conn:
+            cursor = db.execute(
+                "insert into index_sources (path, added_by, added_at, removed_at) values (?, ?, ?, null) "
+                "on conflict (path) do update set added_by = excluded.added_by, added_at = excluded.added_at, "
+                "removed_at = null where index_sources.removed_at is not null",
+                [str(path), how, utc_now()],
+            )
+            return cursor.rowcount > 0
 
     def remove(self, path: Path) -> bool:
         """Take `path` off the list, remembering that it was; False if it was not listed."""
-        with self._db() as db:
-            with db.conn:
-                cursor = db.execute(
-                    "update index_sources set removed_at = ? where path = ? and removed_at is null",
-                    [utc_now(), str(path)],
-                )
-                return cursor.rowcount > 0
+        with self._db() as db, db.conn:
+            cursor = db.execute(
+                "update index_sources set removed_at = ? where path = ? and removed_at is null",
+                [utc_now(), str(path)],
+            )
+            return cursor.rowcount > 0
 
     def listed(self) -> list[tuple[Path, str, str]]:
         """(path, how it was added, when), oldest first."""
@@ -220,8 +218,9 @@ def indexed_documents(settings: Settings) -> list[IndexedDocument]:
     )
     unknown = Provenance(None, "")
     return [
-        IndexedDocument(doc_id, symbol, title, n, provenance.get(doc_id, unknown).source,
-                        provenance.get(doc_id, unknown).indexed_at)
+        IndexedDocument(
+            doc_id, symbol, title, n, provenance.get(doc_id, unknown).source, provenance.get(doc_id, unknown).indexed_at
+        )
         for doc_id, symbol, title, n in rows
     ]
 

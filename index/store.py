@@ -218,8 +218,7 @@ class PassageStore:
         return [
             r[0]
             for r in self.query(
-                "select p.row from passages p join documents d on d.doc_id = p.doc_id "
-                f"where {where} order by p.row",
+                f"select p.row from passages p join documents d on d.doc_id = p.doc_id where {where} order by p.row",
                 params,
             )
         ]
@@ -243,11 +242,25 @@ def _stored(r: sqlite3.Row) -> StoredPassage:
     later = _later(r)
     caveat = copy_caveat(later["read_on"], later["failing_since"], bool(later["stale"]))
     return StoredPassage(
-        row=r["row"], passage_id=p.passage_id, doc_id=p.doc_id,
-        paragraph=served_paragraph(p.paragraph, p.heading, later["office"], caveat), heading=p.heading,
-        text=p.text, kind=p.kind, context=p.context, table=p.table, table_row=p.row, entities=p.entities,
-        title=r["title"], symbol=r["symbol"], session=r["session"], year=r["year"], url=r["url"],
-        office=later["office"], read_on=later["read_on"], failing_since=later["failing_since"],
+        row=r["row"],
+        passage_id=p.passage_id,
+        doc_id=p.doc_id,
+        paragraph=served_paragraph(p.paragraph, p.heading, later["office"], caveat),
+        heading=p.heading,
+        text=p.text,
+        kind=p.kind,
+        context=p.context,
+        table=p.table,
+        table_row=p.row,
+        entities=p.entities,
+        title=r["title"],
+        symbol=r["symbol"],
+        session=r["session"],
+        year=r["year"],
+        url=r["url"],
+        office=later["office"],
+        read_on=later["read_on"],
+        failing_since=later["failing_since"],
         stale=bool(later["stale"]),
     )
 

@@ -201,8 +201,11 @@ def check_keyword(directory: Path, passages: int) -> None:
             except (OSError, ValueError, EOFError) as exc:
                 raise BuildDamaged(name, f"{prefix}/{file} is cut short or unreadable ({exc})") from exc
         data, indices, indptr = arrays
-        if not (data.ndim == indices.ndim == indptr.ndim == 1 and data.shape == indices.shape
-                and (indptr.size == 0 or int(indptr[-1]) == data.size)):
+        if not (
+            data.ndim == indices.ndim == indptr.ndim == 1
+            and data.shape == indices.shape
+            and (indptr.size == 0 or int(indptr[-1]) == data.size)
+        ):
             raise BuildDamaged(name, f"{prefix}: its arrays disagree in length")
 
 
@@ -301,8 +304,14 @@ class BuildState:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "build": self.name, "created": self.created, "documents": self.documents, "passages": self.passages,
-            "model": self.model, "live": self.live, "serving": self.serving, "state": self.state,
+            "build": self.name,
+            "created": self.created,
+            "documents": self.documents,
+            "passages": self.passages,
+            "model": self.model,
+            "live": self.live,
+            "serving": self.serving,
+            "state": self.state,
             "problem": self.problem,
         }
 
@@ -318,8 +327,16 @@ def _state(directory: Path, live: str | None) -> BuildState:
     known: dict[str, Any] = info or {}
     counts: dict[str, Any] = known["counts"] if isinstance(known.get("counts"), dict) else {}
     model: dict[str, Any] = known["model"] if isinstance(known.get("model"), dict) else {}
-    state = partial(BuildState, name=name, created=known.get("created"), documents=counts.get("documents"),
-                    passages=counts.get("passages"), model=model.get("name"), live=name == live, serving=False)
+    state = partial(
+        BuildState,
+        name=name,
+        created=known.get("created"),
+        documents=counts.get("documents"),
+        passages=counts.get("passages"),
+        model=model.get("name"),
+        live=name == live,
+        serving=False,
+    )
     if not (directory / BUILD_INFO).is_file():
         return state(state="incomplete", problem="build.json is missing (the build did not finish)")
     try:
@@ -327,8 +344,10 @@ def _state(directory: Path, live: str | None) -> BuildState:
     except BuildDamaged as exc:
         return state(state="damaged", problem=exc.reason)
     if is_outdated(checked):
-        return state(state="outdated", problem=f"keyword format {checked.get('keyword_schema')}, this version reads "
-                                               f"{keyword.SCHEMA_VERSION}")
+        return state(
+            state="outdated",
+            problem=f"keyword format {checked.get('keyword_schema')}, this version reads {keyword.SCHEMA_VERSION}",
+        )
     return state(state="valid")
 
 
@@ -341,8 +360,9 @@ def describe_builds(root: Path) -> list[BuildState]:
     names = sorted((p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True)
     states = {name: _state(folder / name, live) for name in names}
     if live is not None and live not in states:
-        states[live] = BuildState(live, None, None, None, None, True, False, "damaged",
-                                  "CURRENT names it, but its folder does not exist")
+        states[live] = BuildState(
+            live, None, None, None, None, True, False, "damaged", "CURRENT names it, but its folder does not exist"
+        )
     serving = next((n for n in serving_order(root) if n in states and states[n].state == "valid"), None)
     if serving is not None:
         states[serving] = replace(states[serving], serving=True)

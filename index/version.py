@@ -134,8 +134,10 @@ class IndexHealth:
         if not self.available:
             return {"status": self.status, "error": self.reason}
         body: dict[str, Any] = {
-            "status": self.status, "index_version": self.serving,
-            "documents": self.documents, "passages": self.passages,
+            "status": self.status,
+            "index_version": self.serving,
+            "documents": self.documents,
+            "passages": self.passages,
         }
         if self.status == "degraded":
             body["reason"] = self.reason
@@ -215,6 +217,11 @@ class LiveIndex:
         skipped = self._skipped
         reason = describe_skipped(skipped, version.name) if skipped else None
         return IndexHealth(
-            "degraded" if skipped else "ok", reason, version.name, self._pointer,
-            version.document_count, version.passage_count, skipped,
+            "degraded" if skipped else "ok",
+            reason,
+            version.name,
+            self._pointer,
+            version.document_count,
+            version.passage_count,
+            skipped,
         )

@@ -37,8 +37,12 @@ def missing_note(store: AtrStore, year: int, configured: list[str], problems: Se
     broken = [f"• {p.sentence(f'{p.record.office} {p.record.ip_type}')}" for p in problems if p.record.year == year]
     if not expected_offices(store, year, configured):
         submitted = sorted({s.office for s in store.current(year)})
-        lines = [(f"Who still has to submit ATRs on {year} activities is not known: no expected offices are "
-                  f"configured (atr.expected_offices) and none submitted for {year - 1}.")]
+        lines = [
+            (
+                f"Who still has to submit ATRs on {year} activities is not known: no expected offices are "
+                f"configured (atr.expected_offices) and none submitted for {year - 1}."
+            )
+        ]
         if submitted:
             lines.append(f"Submitted so far: {', '.join(submitted)}.")
     elif not any(missing.values()):

@@ -8,13 +8,21 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, ValidationError
-from pydantic import model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
-from config.settings import read_yaml
 from config.errors import ConfigError
 from config.schema import first_problem
+from config.settings import read_yaml
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _CHANNEL = re.compile(r"^[CGD][A-Z0-9]{6,}$")
@@ -120,6 +128,6 @@ def load_deadlines(path: Path) -> list[Deadline]:
 def upcoming(deadlines: list[Deadline], today: date, days: int | None = None) -> list[Deadline]:
     """Deadlines not yet past, soonest first (within `days` when given)."""
     return sorted(
-        (d for d in deadlines if 0 <= d.days_left(today) and (days is None or d.days_left(today) <= days)),
+        (d for d in deadlines if d.days_left(today) >= 0 and (days is None or d.days_left(today) <= days)),
         key=lambda d: (d.due, d.id),
     )

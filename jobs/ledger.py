@@ -37,8 +37,16 @@ POST, VERIFY, BUSY, DONE = "post", "verify", "busy", "done"
 def create_posts(db: sqlite_utils.Database) -> None:
     db.table("job_posts").create(
         {
-            "key": str, "kind": str, "subject": str, "channel": str, "scheduled_for": str,
-            "state": str, "claimed_at": str, "finished_at": str, "detail": str, "attempts": int,
+            "key": str,
+            "kind": str,
+            "subject": str,
+            "channel": str,
+            "scheduled_for": str,
+            "state": str,
+            "claimed_at": str,
+            "finished_at": str,
+            "detail": str,
+            "attempts": int,
         },
         pk="key",
         not_null={"kind", "state", "claimed_at"},
@@ -121,8 +129,8 @@ class Ledger(PerOperationStore):
                 if row is None:
                     state = SENDING if take.action == POST else MISSED
                     conn.execute(
-                        "insert into job_posts (key, kind, subject, channel, scheduled_for, state, claimed_at, attempts, "
-                        "owner) values (?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                        "insert into job_posts (key, kind, subject, channel, scheduled_for, state, claimed_at, "
+                        "attempts, owner) values (?, ?, ?, ?, ?, ?, ?, 1, ?)",
                         (key, kind, subject, channel, scheduled_for, state, now, me if state == SENDING else None),
                     )
                     take = Take(take.action, since=now)
@@ -133,11 +141,15 @@ class Ledger(PerOperationStore):
                     )
                     take = Take(POST, since=now, state=row["state"])
                 elif take.action == MISSED:
-                    conn.execute("update job_posts set state = ?, finished_at = ?, owner = null where key = ?",
-                                 (MISSED, now, key))
+                    conn.execute(
+                        "update job_posts set state = ?, finished_at = ?, owner = null where key = ?",
+                        (MISSED, now, key),
+                    )
                 elif take.action == VERIFY:
-                    conn.execute("update job_posts set state = ?, attempts = ?, owner = ? where key = ?",
-                                 (SENDING, row["attempts"] + 1, me, key))
+                    conn.execute(
+                        "update job_posts set state = ?, attempts = ?, owner = ? where key = ?",
+                        (SENDING, row["attempts"] + 1, me, key),
+                    )
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -162,8 +174,8 @@ class Ledger(PerOperationStore):
                 owner = this_process() if state == SENDING else None
                 if row is None:
                     conn.execute(
-                        "insert into job_posts (key, kind, subject, channel, scheduled_for, state, claimed_at, attempts, "
-                        "owner) values (?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                        "insert into job_posts (key, kind, subject, channel, scheduled_for, state, claimed_at, "
+                        "attempts, owner) values (?, ?, ?, ?, ?, ?, ?, 1, ?)",
                         (key, kind, subject, channel, scheduled_for, state, utc_now(), owner),
                     )
                     owned = True
@@ -183,12 +195,11 @@ class Ledger(PerOperationStore):
 
     def finish(self, key: str, state: str, detail: str = "") -> None:
         """How the attempt ended ('sent' with the ts, 'failed', 'unconfirmed', 'missed'); the owner lets go."""
-        with self._db() as db:
-            with db.conn:
-                db.conn.execute(
-                    "update job_posts set state = ?, finished_at = ?, detail = ?, owner = null where key = ?",
-                    (state, utc_now(), detail[:2000], key),
-                )
+        with self._db() as db, db.conn:
+            db.conn.execute(
+                "update job_posts set state = ?, finished_at = ?, detail = ?, owner = null where key = ?",
+                (state, utc_now(), detail[:2000], key),
+            )
 
     def state(self, key: str) -> str | None:
         with self._db() as db:

@@ -130,8 +130,9 @@ class Poster:
                     handle.flush()
                     fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def post(self, channel: str, text: str, blocks: list[dict] | None = None, *, key: str | None = None,
-             kind: str = "post") -> str:
+    def post(
+        self, channel: str, text: str, blocks: list[dict] | None = None, *, key: str | None = None, kind: str = "post"
+    ) -> str:
         """Post and return the message timestamp; raises slack_sdk errors after retries. With `key`, the
         message carries it as metadata, so `find` can tell later whether it reached the channel."""
         metadata = {"event_type": event_type(kind), "event_payload": {"key": key}} if key else None
@@ -208,13 +209,20 @@ def send_once(
         try:
             ts = find(channel, key, _epoch(take.since) - CLOCK_SKEW_SECONDS, text=body)
         except POST_ERRORS as exc:
-            log.error("cannot tell whether %s reached %s: reading the channel back failed (%r); it needs the "
-                      "channels:history scope (groups:history for a private channel) and the bot in the channel. "
-                      "It is not posted again until it can be checked.", key, channel, exc)
+            log.error(
+                "cannot tell whether %s reached %s: reading the channel back failed (%r); it needs the "
+                "channels:history scope (groups:history for a private channel) and the bot in the channel. "
+                "It is not posted again until it can be checked.",
+                key,
+                channel,
+                exc,
+            )
             ledger.finish(key, UNCONFIRMED, f"could not read {channel} back: {exc!r}")
             return UNCHECKED
         if ts:
-            log.warning("%s was posted to %s (ts %s) by an attempt that did not record it: recorded now", key, channel, ts)
+            log.warning(
+                "%s was posted to %s (ts %s) by an attempt that did not record it: recorded now", key, channel, ts
+            )
             ledger.finish(key, SENT, ts)
             crash_point("recorded")
             return CONFIRMED
@@ -236,8 +244,13 @@ def _post(ledger: Any, poster: PlainPoster, key: str, kind: str, channel: str, b
             ts = poster.post(channel, body)
     except POST_ERRORS as exc:
         if may_have_been_delivered(exc):
-            log.warning("posting %s to %s: no answer (%r); Slack may have it, so the next run looks in the "
-                        "channel before posting it again", key, channel, exc)
+            log.warning(
+                "posting %s to %s: no answer (%r); Slack may have it, so the next run looks in the "
+                "channel before posting it again",
+                key,
+                channel,
+                exc,
+            )
             ledger.finish(key, UNCONFIRMED, repr(exc))
             return UNCONFIRMED
         log.error("posting %s to %s failed (%r); the next run tries again", key, channel, exc)

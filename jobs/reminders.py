@@ -47,8 +47,15 @@ class RunReport:
     dry_run: bool = False
 
     def add(self, outcome: str, key: str) -> None:
-        lists = {SENT: self.sent, MISSED: self.missed, FAILED: self.failed, CONFIRMED: self.confirmed,
-                 UNCONFIRMED: self.unconfirmed, UNCHECKED: self.unchecked, BUSY: self.busy}
+        lists = {
+            SENT: self.sent,
+            MISSED: self.missed,
+            FAILED: self.failed,
+            CONFIRMED: self.confirmed,
+            UNCONFIRMED: self.unconfirmed,
+            UNCHECKED: self.unchecked,
+            BUSY: self.busy,
+        }
         if outcome in lists:
             lists[outcome].append(key)
         else:
@@ -56,14 +63,21 @@ class RunReport:
 
     def summary(self) -> str:
         if self.dry_run:
-            text = (f"dry run (no SLACK_BOT_TOKEN), nothing posted or recorded: {len(self.sent)} to send, "
-                    f"{len(self.missed)} to record as missed, {self.skipped} already done")
+            text = (
+                f"dry run (no SLACK_BOT_TOKEN), nothing posted or recorded: {len(self.sent)} to send, "
+                f"{len(self.missed)} to record as missed, {self.skipped} already done"
+            )
         else:
-            text = (f"{len(self.sent)} sent, {len(self.missed)} missed, {len(self.failed)} failed, "
-                    f"{self.skipped} already done")
-        extra = [(self.confirmed, "found already posted"), (self.unconfirmed, "unconfirmed (looked for on the next run)"),
-                 (self.unchecked, "unconfirmed and not checkable (see the log)"),
-                 (self.busy, "being posted by another process")]
+            text = (
+                f"{len(self.sent)} sent, {len(self.missed)} missed, {len(self.failed)} failed, "
+                f"{self.skipped} already done"
+            )
+        extra = [
+            (self.confirmed, "found already posted"),
+            (self.unconfirmed, "unconfirmed (looked for on the next run)"),
+            (self.unchecked, "unconfirmed and not checkable (see the log)"),
+            (self.busy, "being posted by another process"),
+        ]
         return text + "".join(f", {len(keys)} {what}" for keys, what in extra if keys)
 
 
@@ -107,36 +121,70 @@ def run_reminders(
     report = RunReport(dry_run=ledger.dry_run)
     for reminder in due_reminders(deadlines, now, remind_at, zone, default_channel):
         outcome = send_once(
-            ledger, poster, key=reminder.key, kind="reminder", subject=reminder.deadline.id, channel=reminder.channel,
-            scheduled_for=reminder.at.isoformat(), may_post=now - reminder.at <= grace,
+            ledger,
+            poster,
+            key=reminder.key,
+            kind="reminder",
+            subject=reminder.deadline.id,
+            channel=reminder.channel,
+            scheduled_for=reminder.at.isoformat(),
+            may_post=now - reminder.at <= grace,
             text=lambda r=reminder: reminder_text(r, missing_note(r.deadline) if missing_note else ""),  # type: ignore[misc]
         )
         report.add(outcome, reminder.key)
         if outcome == MISSED:
-            log.warning("reminder %s was due at %s, beyond the grace window: recorded as missed", reminder.key,
-                        reminder.at.isoformat())
+            log.warning(
+                "reminder %s was due at %s, beyond the grace window: recorded as missed",
+                reminder.key,
+                reminder.at.isoformat(),
+            )
         elif outcome in (SENT, CONFIRMED):
             log.info("reminder %s is in %s (%s)", reminder.key, reminder.channel, outcome)
             if on_sent:
                 on_sent(reminder)
     if report.missed:
         lines = "\n".join(f"• {k.split(':')[1]} ({k.split(':')[2]} days before)" for k in report.missed)
-        _report(ledger, poster, "missed-report", report.missed, default_channel, now,
-                f":warning: These reminders were missed while CWS Assistant was not running:\n{lines}")
+        _report(
+            ledger,
+            poster,
+            "missed-report",
+            report.missed,
+            default_channel,
+            now,
+            f":warning: These reminders were missed while CWS Assistant was not running:\n{lines}",
+        )
     if report.unchecked:
-        lines = "\n".join(f"• {k.split(':')[1]} ({k.split(':')[2]} days before, in <#{k.split(':')[3]}>)"
-                          for k in report.unchecked)
-        _report(ledger, poster, "unchecked-report", report.unchecked, default_channel, now,
-                ":warning: CWS Assistant cannot tell whether these reminders were posted: it cannot read their "
-                "channel back (it needs the channels:history or groups:history scope and to be in the channel). "
-                f"They are not posted again until it can check; please look for them:\n{lines}")
+        lines = "\n".join(
+            f"• {k.split(':')[1]} ({k.split(':')[2]} days before, in <#{k.split(':')[3]}>)" for k in report.unchecked
+        )
+        _report(
+            ledger,
+            poster,
+            "unchecked-report",
+            report.unchecked,
+            default_channel,
+            now,
+            ":warning: CWS Assistant cannot tell whether these reminders were posted: it cannot read their "
+            "channel back (it needs the channels:history or groups:history scope and to be in the channel). "
+            f"They are not posted again until it can check; please look for them:\n{lines}",
+        )
     return report
 
 
-def _report(ledger: Any, poster: PlainPoster, kind: str, keys: list[str], channel: str, now: datetime, text: str) -> None:
+def _report(
+    ledger: Any, poster: PlainPoster, kind: str, keys: list[str], channel: str, now: datetime, text: str
+) -> None:
     """Tell the secretariat's channel, once a day for a given set of reminders."""
     key = f"{kind}:{now.date().isoformat()}:{','.join(keys)}"
-    outcome = send_once(ledger, poster, key=key, kind=kind, subject="", channel=channel, scheduled_for=now.isoformat(),
-                        text=lambda: text)
+    outcome = send_once(
+        ledger,
+        poster,
+        key=key,
+        kind=kind,
+        subject="",
+        channel=channel,
+        scheduled_for=now.isoformat(),
+        text=lambda: text,
+    )
     if outcome in (FAILED, UNCONFIRMED, UNCHECKED):  # in the log too; the reminders stay recorded as they are
         log.error("posting the %s to %s: %s", kind, channel, outcome)

@@ -58,9 +58,13 @@ def jobs_client(settings: Settings, environ: Mapping[str, str]) -> WebClient:
     secrets = SlackSecrets.for_client(environ)
     retries = settings.slack.max_retries
     return WebClient(
-        token=secrets.bot_token, base_url=secrets.api_url, timeout=15,
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=retries),
-                        ConnectionErrorRetryHandler(max_retry_count=retries, error_types=[URLError])],
+        token=secrets.bot_token,
+        base_url=secrets.api_url,
+        timeout=15,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=retries),
+            ConnectionErrorRetryHandler(max_retry_count=retries, error_types=[URLError]),
+        ],
     )
 
 
@@ -77,8 +81,12 @@ def check_channels(settings: Settings, deadlines: list[Deadline]) -> None:
         return
     homeless = [d.id for d in deadlines if not d.channel]
     named = ", ".join(repr(i) for i in homeless[:3]) + (" ..." if len(homeless) > 3 else "")
-    also = (f", and so do the reminders of deadline{'s' if len(homeless) > 1 else ''} {named} "
-            f"(no channel of {'their' if len(homeless) > 1 else 'its'} own)" if homeless else "")
+    also = (
+        f", and so do the reminders of deadline{'s' if len(homeless) > 1 else ''} {named} "
+        f"(no channel of {'their' if len(homeless) > 1 else 'its'} own)"
+        if homeless
+        else ""
+    )
     raise ConfigError(
         f"jobs.secretariat_channel is not set, but jobs.deadlines_file is ({settings.jobs.deadlines_file}): the "
         f"digest posts to jobs.secretariat_channel{also}. Set it to a Slack channel id such as C0123ABCD "
@@ -112,9 +120,7 @@ class Runtime:
         return DryRunLedger(self._ledger) if self.dry_run else self._ledger
 
     @classmethod
-    def from_settings(
-        cls, settings: Settings, environ: Mapping[str, str] | None = None, check: bool = True
-    ) -> "Runtime":
+    def from_settings(cls, settings: Settings, environ: Mapping[str, str] | None = None, check: bool = True) -> Runtime:
         """Validates the deadlines file and (with `check`) where posts go at start-up: a bad entry or a missing
         channel stops the process with the key named."""
         path = settings.jobs.deadlines_file

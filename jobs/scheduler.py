@@ -21,12 +21,13 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MI
 from apscheduler.triggers.cron import CronTrigger
 
 from config.cron import cron_trigger
-
 from config.settings import Settings
 from jobs import runtime
 from jobs.tasks import JOBS
 
-if TYPE_CHECKING:  # the scheduler and its SQLAlchemy store (0.3 s to import) only when jobs start, not for `cws jobs list`
+if (
+    TYPE_CHECKING
+):  # the scheduler and its SQLAlchemy store (0.3 s to import) only when jobs start, not for `cws jobs list`
     from apscheduler.schedulers.background import BackgroundScheduler
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,9 @@ class JobService:
         """Log every run, failure and miss: what the scheduler did is visible in the log."""
         if event.code == EVENT_JOB_MISSED:
             outcome = "missed"
-            log.warning("job %s scheduled for %s was missed (beyond the grace window)", event.job_id, event.scheduled_run_time)
+            log.warning(
+                "job %s scheduled for %s was missed (beyond the grace window)", event.job_id, event.scheduled_run_time
+            )
         elif event.exception is not None:
             outcome = "failed"
             log.error("job %s failed: %r", event.job_id, event.exception)
@@ -130,8 +133,12 @@ class JobService:
         if not standby:
             log.warning("another process is scheduling jobs for %s; this one is not scheduling", self.settings.data_dir)
             return False
-        log.warning("another process is scheduling jobs for %s; this one stands by and takes over if it stops "
-                    "(the lock is tried every %g s)", self.settings.data_dir, self.retry_seconds)
+        log.warning(
+            "another process is scheduling jobs for %s; this one stands by and takes over if it stops "
+            "(the lock is tried every %g s)",
+            self.settings.data_dir,
+            self.retry_seconds,
+        )
         self._standby = threading.Thread(target=self._stand_by, name="scheduler-standby", daemon=True)
         self._standby.start()
         return False
@@ -147,11 +154,13 @@ class JobService:
                     return
                 if not self.lock.acquire():
                     continue
-                log.warning("the process that scheduled jobs for %s has stopped: this process took over the "
-                            "scheduled jobs", self.settings.data_dir)
+                log.warning(
+                    "the process that scheduled jobs for %s has stopped: this process took over the scheduled jobs",
+                    self.settings.data_dir,
+                )
                 try:
                     self._schedule()
-                except Exception:  # noqa: BLE001 - the lock goes back, so another standby can try
+                except Exception:
                     log.exception("taking over the scheduled jobs failed")
                     self.lock.release()
                     continue

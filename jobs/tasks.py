@@ -40,16 +40,28 @@ def reminders(at: datetime | None = None) -> str:
         d = reminder.deadline
         if d.atr_year and rt.settings.jobs.nudge_delegates:
             nudge_delegates(
-                store=rt.atr, year=d.atr_year, configured=configured, policy=rt.policy,
+                store=rt.atr,
+                year=d.atr_year,
+                configured=configured,
+                policy=rt.policy,
                 ledger=rt.ledger,  # type: ignore[arg-type]  # the dry run's DryRunLedger has the same methods
-                poster=rt.poster, reminder_key=reminder.key, deadline_title=d.title,  # type: ignore[arg-type]
+                poster=rt.poster,  # type: ignore[arg-type]
+                reminder_key=reminder.key,
+                deadline_title=d.title,
                 problems=_link_problems(now, d.atr_year),
             )
 
     report = run_reminders(
-        rt.deadlines, now, ledger=rt.ledger, poster=rt.poster, zone=rt.zone,
-        remind_at=rt.remind_at, grace=timedelta(hours=rt.settings.jobs.grace_hours),
-        default_channel=rt.secretariat_channel, missing_note=note, on_sent=nudge,
+        rt.deadlines,
+        now,
+        ledger=rt.ledger,
+        poster=rt.poster,
+        zone=rt.zone,
+        remind_at=rt.remind_at,
+        grace=timedelta(hours=rt.settings.jobs.grace_hours),
+        default_channel=rt.secretariat_channel,
+        missing_note=note,
+        on_sent=nudge,
     )
     log.info("reminders at %s: %s", now.isoformat(), report.summary())
     return f"reminders: {report.summary()}"
@@ -86,15 +98,24 @@ def digest(at: datetime | None = None) -> str:
     if breakages:
         text += "\n" + _breakage_lines(breakages)
     text += _gap_lines(rt.settings.data_dir)
-    outcome = send_once(rt.ledger, rt.poster, key=key, kind="digest", subject=now.date().isoformat(),
-                        channel=channel, scheduled_for=now.isoformat(), text=lambda: text)
+    outcome = send_once(
+        rt.ledger,
+        rt.poster,
+        key=key,
+        kind="digest",
+        subject=now.date().isoformat(),
+        channel=channel,
+        scheduled_for=now.isoformat(),
+        text=lambda: text,
+    )
     if outcome in ("busy", "done"):
         return "digest: already posted today"
     if outcome not in ("sent", "confirmed"):  # failed, or Slack may have it: the next run looks, then posts
         return f"digest: {outcome}, will retry"
     if rt.dry_run:  # printed, not posted: nothing recorded, the breakages stay new for the real digest
         return f"digest: dry run (no SLACK_BOT_TOKEN), nothing posted or recorded ({len(soon)} deadlines" + (
-            f", {len(breakages)} broken links)" if breakages else ")")
+            f", {len(breakages)} broken links)" if breakages else ")"
+        )
     links.mark_reported([p.record.key for p in breakages], now.isoformat())  # listed once: new breakages only
     return f"digest: posted ({len(soon)} deadlines" + (f", {len(breakages)} broken links)" if breakages else ")")
 
@@ -112,8 +133,10 @@ def _gap_lines(data_dir: Path) -> str:
     if not gaps:
         return ""
     lines = [f"• {g.question} ({g.count}×" + (f", closest: {g.closest}" if g.closest else "") + ")" for g in gaps]
-    return f"\n:grey_question: Questions not answered in the last {GAP_DAYS} days (`cws gaps` lists all):\n" + "\n".join(
-        lines)
+    return (
+        f"\n:grey_question: Questions not answered in the last {GAP_DAYS} days (`cws gaps` lists all):\n"
+        + "\n".join(lines)
+    )
 
 
 def recheck_links() -> str | None:
@@ -123,16 +146,21 @@ def recheck_links() -> str | None:
 
     try:
         checks = ReportFetcher(runtime.current().settings).check_all()
-    except Exception as exc:  # noqa: BLE001 - the documents must still be reindexed; say why the links were not
+    except Exception as exc:
         log.exception("re-checking the ATR links failed")
         return f"ATR links: not re-checked ({type(exc).__name__}: {exc})"
     if not checks:
         return None
     counts = {o: sum(c.outcome == o for c in checks) for o in ("unchanged", "read", "failed")}
-    line = (f"ATR links: {len(checks)} checked — {counts['unchanged']} unchanged, {counts['read']} read, "
-            f"{counts['failed']} not working")
-    failed = [f"{c.submission.office} {c.submission.year} {c.submission.ip_type} ({c.record.reason})"
-              for c in checks if c.outcome == "failed"]
+    line = (
+        f"ATR links: {len(checks)} checked — {counts['unchanged']} unchanged, {counts['read']} read, "
+        f"{counts['failed']} not working"
+    )
+    failed = [
+        f"{c.submission.office} {c.submission.year} {c.submission.ip_type} ({c.record.reason})"
+        for c in checks
+        if c.outcome == "failed"
+    ]
     return line + (": " + "; ".join(failed) if failed else "")
 
 
@@ -145,8 +173,8 @@ def reindex(at: datetime | None = None) -> str:
     started = time.monotonic()
     links = recheck_links()
     try:
-        summary = run_build(rt.settings, progress=lambda _l, _t: (lambda _n: None))
-    except Exception as exc:  # noqa: BLE001 - the job's boundary: the old index keeps serving; say why
+        summary = run_build(rt.settings, progress=lambda _l, _t: lambda _n: None)
+    except Exception as exc:
         log.exception("nightly reindex failed; the previous index keeps serving")
         # A refused removal or a broken manifest is for the maintainers to act on: its message, as written.
         if isinstance(exc, CwsError):
@@ -154,7 +182,11 @@ def reindex(at: datetime | None = None) -> str:
         else:
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         if channel:
-            _post_quietly(channel, f":x: Reindex failed after {time.monotonic() - started:.0f}s; the previous index keeps serving.\n```{detail[:2500]}```")
+            _post_quietly(
+                channel,
+                f":x: Reindex failed after {time.monotonic() - started:.0f}s; the previous index keeps serving."
+                f"\n```{detail[:2500]}```",
+            )
         return f"reindex: failed: {detail}"
     text = format_summary(summary) + (f"\n{links}" if links else "")
     if channel:

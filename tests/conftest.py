@@ -21,8 +21,12 @@ MISSING_CORPUS = (
 )
 # What a user's shell may carry that would point a test at real data or a real Slack workspace.
 USER_VARIABLES = ("CWS_", "SLACK_")
-HOME_VARIABLES = {"XDG_DATA_HOME": ".local/share", "XDG_CONFIG_HOME": ".config", "XDG_STATE_HOME": ".local/state",
-                  "XDG_CACHE_HOME": ".cache"}
+HOME_VARIABLES = {
+    "XDG_DATA_HOME": ".local/share",
+    "XDG_CONFIG_HOME": ".config",
+    "XDG_STATE_HOME": ".local/state",
+    "XDG_CACHE_HOME": ".cache",
+}
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -126,7 +130,7 @@ def built_settings(tmp_path_factory, shared_corpus, embedder):
     from index.runner import run_build
 
     settings = make_settings(tmp_path_factory.mktemp("data"), [shared_corpus])
-    run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None))
+    run_build(settings, embedder=embedder, progress=lambda _l, _t: lambda _n: None)
     return settings
 
 

@@ -20,20 +20,25 @@ def write_report(path):
     table = document.add_table(rows=3, cols=2)
     rows = [
         ("Recommendations", "Recommended Actions"),
-        ("Recommendation 1:\nOffices should publish their data openly.",
-         "(a) Offices should publish bibliographic data every week.\n"
-         "(b) Offices should provide bulk downloads in the JSON format."),
-        ("Recommendation 2:\nOffices should train their staff in data handling.",
-         "(a) Offices are encouraged to run two data workshops each year.\n"
-         "(b) Offices should share their training material in Spanish where possible."),
+        (
+            "Recommendation 1:\nOffices should publish their data openly.",
+            "(a) Offices should publish bibliographic data every week.\n"
+            "(b) Offices should provide bulk downloads in the JSON format.",
+        ),
+        (
+            "Recommendation 2:\nOffices should train their staff in data handling.",
+            "(a) Offices are encouraged to run two data workshops each year.\n"
+            "(b) Offices should share their training material in Spanish where possible.",
+        ),
     ]
     for r, cells in enumerate(rows):
         for c, text in enumerate(cells):
             table.cell(r, c).text = text
     document.add_paragraph("Visits to the open data pages are shown in the table below.")
     visits = document.add_table(rows=3, cols=3)
-    for r, cells in enumerate([("Page", "2020 visits", "2021 visits"), ("2020 page", "41", "12"),
-                               ("2021 page", "N/A", "77")]):
+    for r, cells in enumerate(
+        [("Page", "2020 visits", "2021 visits"), ("2020 page", "41", "12"), ("2021 page", "N/A", "77")]
+    ):
         for c, text in enumerate(cells):
             visits.cell(r, c).text = text
     document.add_paragraph(
@@ -43,8 +48,7 @@ def write_report(path):
         "· Training on data quality for examiners, Kenyan IP Office, July 12, 2022."
     )
     document.add_paragraph(
-        "The Heron Task Force agreed to close its pilot on open data in 2026. "
-        "(See paragraph 42 of document CWS/20/5.)"
+        "The Heron Task Force agreed to close its pilot on open data in 2026. (See paragraph 42 of document CWS/20/5.)"
     )
     document.add_paragraph(
         "The pilot was meant to make the weekly publication of bibliographic data faster and cheaper."
@@ -57,13 +61,15 @@ def heron(tmp_path_factory, embedder):
     folder = tmp_path_factory.mktemp("heron-docs")
     write_report(folder / "heron.docx")
     settings = make_settings(tmp_path_factory.mktemp("data"), [folder])
-    run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None))
+    run_build(settings, embedder=embedder, progress=lambda _l, _t: lambda _n: None)
     return AnswerEngine(settings, embedder)
 
 
 def test_a_long_cell_answers_with_the_action_asked_for(heron):
-    answer = heron.ask("According to the recommended actions of Recommendation 2, in which language should offices "
-                       "share their training material?")
+    answer = heron.ask(
+        "According to the recommended actions of Recommendation 2, in which language should offices "
+        "share their training material?"
+    )
     assert answer.found and "Spanish" in answer.text
     assert answer.text.startswith("Recommendation 2 — Recommended Actions: (b)")
 
@@ -126,12 +132,15 @@ def test_an_office_report_is_about_its_office_even_where_its_text_only_says_the_
     folder.mkdir()
     (folder / "report.md").write_text(
         "# Patent information activities in 2024\n\nThe JPO introduced an AI tool that classifies patent applications "
-        "by technology field.\n", encoding="utf-8")
+        "by technology field.\n",
+        encoding="utf-8",
+    )
     (folder / "manifest.yaml").write_text(
         "documents:\n  - file: report.md\n    symbol: ATR/PI 2024, Japan (JP)\n    office: JP\n    year: 2024\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     settings = make_settings(tmp_path / "data", [folder])
-    run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None))
+    run_build(settings, embedder=embedder, progress=lambda _l, _t: lambda _n: None)
     answer = AnswerEngine(settings, embedder).ask("What AI tool did the Japan Patent Office introduce in 2024?")
     assert answer.found and "classifies patent applications" in answer.text
     assert answer.sources[0].citation.startswith("ATR/PI 2024, Japan (JP)")

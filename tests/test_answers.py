@@ -84,7 +84,7 @@ def test_fresh_clone_answers_from_records_alone(tmp_path, embedder):
     from index.runner import run_build
 
     settings = make_settings(tmp_path / "data", [])
-    run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None))
+    run_build(settings, embedder=embedder, progress=lambda _l, _t: lambda _n: None)
     engine = AnswerEngine(settings, embedder)
     assert "Annual Technical Reports" in engine.ask("What is Task No. 24?").text
     assert "authority file" in engine.ask("What is ST.37?").text.lower()

@@ -33,8 +33,9 @@ def _read_until(fd: int, needle: bytes, timeout: float = 120) -> bytes:
 
 def test_a_terminal_gets_a_prompt_with_readable_answers_and_history(built_settings):
     main, secondary = pty.openpty()
-    process = subprocess.Popen([CWS, "ask"], stdin=secondary, stdout=secondary, stderr=secondary,
-                               env=_env(built_settings), close_fds=True)
+    process = subprocess.Popen(
+        [CWS, "ask"], stdin=secondary, stdout=secondary, stderr=secondary, env=_env(built_settings), close_fds=True
+    )
     os.close(secondary)
     try:
         _read_until(main, b"cws> ")
@@ -51,8 +52,14 @@ def test_a_terminal_gets_a_prompt_with_readable_answers_and_history(built_settin
 
 
 def test_piped_questions_get_one_json_object_per_line(built_settings):
-    result = subprocess.run([CWS, "ask"], input="What is ST.37?\n\nWhat is Task No. 24?\n", capture_output=True,
-                            text=True, env=_env(built_settings), timeout=300)
+    result = subprocess.run(
+        [CWS, "ask"],
+        input="What is ST.37?\n\nWhat is Task No. 24?\n",
+        capture_output=True,
+        text=True,
+        env=_env(built_settings),
+        timeout=300,
+    )
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["question"] for line in lines] == ["What is ST.37?", "What is Task No. 24?"]
     assert all(set(line) >= {"answer", "found", "sources", "closest"} for line in lines)

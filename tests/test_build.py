@@ -13,10 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import REPO, make_settings
 from answering.engine import AnswerEngine
-from index.errors import BuildLocked, ModelMismatch
-from index.runner import run_build
 from corpus.ingest import ParsedDocument, Source
 from corpus.loaders.errors import UnreadableDocument
 from corpus.model import DocumentMeta, Passage
@@ -30,9 +27,12 @@ from index.build import (
     parse_documents,
     plan_build,
 )
+from index.errors import BuildLocked, ModelMismatch
 from index.layout import complete_builds, live_build, live_name, read_info
+from index.runner import run_build
+from tests.conftest import REPO, make_settings
 
-QUIET = lambda _label, _total: (lambda _n: None)  # noqa: E731
+QUIET = lambda _label, _total: lambda _n: None
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,9 @@ def test_unchanged_reindex_does_no_work(workspace, embedder):
 def test_changed_document_reembeds_only_new_passages(workspace, embedder):
     settings, corpus = workspace
     target = next(corpus.glob("002_*.txt"))
-    target.write_text(target.read_text(encoding="utf-8") + "\tThe zebra committee met on Mars in 2031.\n", encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8") + "\tThe zebra committee met on Mars in 2031.\n", encoding="utf-8"
+    )
     before = live_name(settings.index_root)
     summary = build(settings, embedder)
     assert summary.changed == ["corpus/" + target.name]
@@ -123,7 +125,9 @@ def test_previously_indexed_document_that_breaks_keeps_its_old_version(workspace
     target.write_bytes(b"\x00\x01\x02" * 100)
     summary = build(settings, embedder)
     assert summary.kept_previous == ["corpus/" + target.name]
-    answer = AnswerEngine(settings, embedder).ask("How many Mexican patent documents were OCRed in Japan fiscal year 2023?")
+    answer = AnswerEngine(settings, embedder).ask(
+        "How many Mexican patent documents were OCRed in Japan fiscal year 2023?"
+    )
     assert any(s.doc_id == "corpus/" + target.name for s in answer.sources)
 
 
@@ -190,9 +194,8 @@ def test_stages_are_reported_in_order(workspace, embedder):
 
 def test_a_second_concurrent_build_is_refused(workspace, embedder):
     settings, _ = workspace
-    with build_lock(settings.index_root):
-        with pytest.raises(BuildLocked):
-            build(settings, embedder, full=True)
+    with build_lock(settings.index_root), pytest.raises(BuildLocked):
+        build(settings, embedder, full=True)
 
 
 KILLER = textwrap.dedent(

@@ -11,7 +11,10 @@ from cws.cli import cli
 
 @pytest.fixture()
 def env(built_settings):
-    return {"CWS_DATA_DIR": str(built_settings.data_dir), "CWS_CORPUS_DIRS": os.pathsep.join(map(str, built_settings.corpus_dirs))}
+    return {
+        "CWS_DATA_DIR": str(built_settings.data_dir),
+        "CWS_CORPUS_DIRS": os.pathsep.join(map(str, built_settings.corpus_dirs)),
+    }
 
 
 def run(args, env, input=None):
@@ -40,7 +43,9 @@ def test_ask_reads_questions_from_stdin(env):
 
 def test_ask_builds_the_index_when_there_is_none(tmp_path, shared_corpus):
     env = {"CWS_DATA_DIR": str(tmp_path / "data"), "CWS_CORPUS_DIRS": str(shared_corpus)}
-    result = CliRunner().invoke(cli, ["ask", "How many Mexican patent documents were OCRed in Japan fiscal year 2023?"], env=env)
+    result = CliRunner().invoke(
+        cli, ["ask", "How many Mexican patent documents were OCRed in Japan fiscal year 2023?"], env=env
+    )
     assert result.exit_code == 0, result.output
     assert "No index yet: building it first." in result.output
     assert "10,280" in result.output
@@ -74,8 +79,12 @@ def test_eval_prints_figures_per_kind(env, tmp_path):
     questions = tmp_path / "q.jsonl"
     lines = [
         {"id": "x", "q": "When does the ST.92 sunset period end?", "any": ["July 1, 2027"], "kind": "fact"},
-        {"id": "y", "q": "What did the Committee decide about WIPO Standard ST.3000?", "expect_none": True,
-         "kind": "unanswerable"},
+        {
+            "id": "y",
+            "q": "What did the Committee decide about WIPO Standard ST.3000?",
+            "expect_none": True,
+            "kind": "unanswerable",
+        },
     ]
     questions.write_text("".join(json.dumps(line) + "\n" for line in lines))
     result = run(["eval", str(questions)], env)

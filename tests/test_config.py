@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from config.settings import DEFAULT_CONFIG, load_settings
 from config.errors import ConfigError
+from config.settings import DEFAULT_CONFIG, load_settings
 
 CONFIGS = Path(__file__).parent / "configs"
 

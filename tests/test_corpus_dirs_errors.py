@@ -14,11 +14,16 @@ from cws.cli import cli
 
 
 def test_a_missing_folder_in_cws_corpus_dirs_is_blamed_on_the_variable(tmp_path: Path, shared_corpus: Path) -> None:
-    result = CliRunner().invoke(cli, ["status"], env={"CWS_DATA_DIR": str(tmp_path / "data"),
-                                                      "CWS_CORPUS_DIRS": f"{shared_corpus}:{tmp_path}/corpsu"})
+    result = CliRunner().invoke(
+        cli,
+        ["status"],
+        env={"CWS_DATA_DIR": str(tmp_path / "data"), "CWS_CORPUS_DIRS": f"{shared_corpus}:{tmp_path}/corpsu"},
+    )
     assert result.exit_code == 1
-    assert result.output == (f"Error: CWS_CORPUS_DIRS entry {tmp_path}/corpsu does not exist; "
-                             "CWS_CORPUS_DIRS lists document folders separated by ':'\n")
+    assert result.output == (
+        f"Error: CWS_CORPUS_DIRS entry {tmp_path}/corpsu does not exist; "
+        "CWS_CORPUS_DIRS lists document folders separated by ':'\n"
+    )
     assert "default.yaml" not in result.output and "Traceback" not in result.output
 
 

@@ -24,7 +24,7 @@ from index.sources import indexed_documents
 from index.store import PassageStore
 from jobs import runtime, tasks
 
-QUIET = lambda _label, _total: (lambda _n: None)  # noqa: E731
+QUIET = lambda _label, _total: lambda _n: None
 SYMBOL_DOC = "001_92626e8d6b5d7826.txt"  # WO/GA/58/9 in the manifest
 
 

@@ -34,7 +34,7 @@ from index.version import IndexVersion, LiveIndex
 from tests.conftest import make_settings
 
 CWS = Path(sys.executable).parent / "cws"
-QUIET = lambda _label, _total: (lambda _n: None)  # noqa: E731
+QUIET = lambda _label, _total: lambda _n: None
 QUESTION = "When does the ST.92 sunset period end?"
 
 
@@ -49,8 +49,10 @@ def two_builds(tmp_path_factory, shared_corpus, embedder) -> Path:
     settings = make_settings(root / "data", [corpus])
     run_build(settings, embedder=embedder, progress=QUIET)
     changed = sorted(corpus.glob("*.txt"))[0]
-    changed.write_text(changed.read_text(encoding="utf-8") + "\n\nA paragraph added so that a second build is made.\n",
-                       encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\n\nA paragraph added so that a second build is made.\n",
+        encoding="utf-8",
+    )
     assert run_build(settings, embedder=embedder, progress=QUIET).switched
     return root
 
@@ -121,15 +123,27 @@ DAMAGE: list[tuple[str, Callable[[Path], None], str]] = [
     ("passages.db empty", lambda b: _truncate(b / "passages.db", 0), "not an SQLite database"),
     ("passages.db overwritten", lambda b: (b / "passages.db").write_bytes(b"\0" * 4096), "not an SQLite database"),
     ("passages.db row missing", _drop_passage_row, "passages.db holds"),
-    ("keyword count file missing", lambda b: (b / "keyword/passages.json").unlink(),
-     "keyword/passages.json is missing"),
+    (
+        "keyword count file missing",
+        lambda b: (b / "keyword/passages.json").unlink(),
+        "keyword/passages.json is missing",
+    ),
     ("keyword words truncated", lambda b: _truncate(b / "keyword/words.json"), "keyword/words.json is cut short"),
-    ("keyword vocabulary missing", lambda b: (b / "keyword/body/vocab.index.json").unlink(),
-     "keyword/body/vocab.index.json is missing"),
-    ("keyword vocabulary truncated", lambda b: _truncate(b / "keyword/pairs/vocab.index.json"),
-     "keyword/pairs/vocab.index.json is cut short"),
-    ("keyword scores truncated", lambda b: _truncate(b / "keyword/body/data.csc.index.npy"),
-     "keyword/body/data.csc.index.npy is cut short"),
+    (
+        "keyword vocabulary missing",
+        lambda b: (b / "keyword/body/vocab.index.json").unlink(),
+        "keyword/body/vocab.index.json is missing",
+    ),
+    (
+        "keyword vocabulary truncated",
+        lambda b: _truncate(b / "keyword/pairs/vocab.index.json"),
+        "keyword/pairs/vocab.index.json is cut short",
+    ),
+    (
+        "keyword scores truncated",
+        lambda b: _truncate(b / "keyword/body/data.csc.index.npy"),
+        "keyword/body/data.csc.index.npy is cut short",
+    ),
     ("keyword field missing", lambda b: shutil.rmtree(b / "keyword/body"), "keyword/body/ is missing"),
     ("keyword folder missing", lambda b: shutil.rmtree(b / "keyword"), "keyword/ is missing"),
     ("build.json not JSON", lambda b: (b / "build.json").write_text('{"version": '), "build.json is not valid JSON"),
@@ -187,8 +201,12 @@ def test_a_whole_index_reports_ok_in_the_healthz_format(ws):
     health = LiveIndex(ws.root).health()
     version = IndexVersion(ws.live_dir)
     assert health.status == "ok" and health.reason is None
-    assert health.as_dict() == {"status": "ok", "index_version": ws.live, "documents": version.document_count,
-                                "passages": version.passage_count}
+    assert health.as_dict() == {
+        "status": "ok",
+        "index_version": ws.live,
+        "documents": version.document_count,
+        "passages": version.passage_count,
+    }
 
 
 def test_degraded_health_names_the_skipped_build(ws):
@@ -293,10 +311,15 @@ def test_cws_serve_starts_on_the_previous_build(ws, fake_slack):
     from tests.jobs.test_serve_jobs import _wait_for_line
 
     (ws.live_dir / "keyword" / "words.json").unlink()
-    env = {**_environ(ws), "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret",
-           "SLACK_API_URL": fake_slack.api_url}
-    process = subprocess.Popen([str(CWS), "serve", "--http", "--port", "0", "--no-jobs"], env=env,
-                               stderr=subprocess.PIPE, text=True)
+    env = {
+        **_environ(ws),
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "secret",
+        "SLACK_API_URL": fake_slack.api_url,
+    }
+    process = subprocess.Popen(
+        [str(CWS), "serve", "--http", "--port", "0", "--no-jobs"], env=env, stderr=subprocess.PIPE, text=True
+    )
     try:
         line, seen = _wait_for_line(process, r"Listening on")
         assert any(f"skipped index build {ws.live}: keyword/words.json is missing" in s for s in seen), seen

@@ -1,7 +1,7 @@
 """Knowledge gaps: refusals and 👎 recorded, grouped and counted for the secretariat."""
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
 
@@ -23,11 +23,10 @@ def test_gaps_are_grouped_counted_and_most_asked_first(tmp_path):
     gaps = log.top(days=7)
     assert [(g.count, g.refused, g.thumbs_down) for g in gaps] == [(4, 3, 1), (1, 1, 0)]
     assert gaps[0].question == "what is st.3000" and gaps[0].channel_kinds == ("channel", "dm")
-    assert log.top(days=7, now=datetime.now(timezone.utc) + timedelta(days=8)) == []
+    assert log.top(days=7, now=datetime.now(UTC) + timedelta(days=8)) == []
 
 
-def test_an_engine_records_its_refusals_only_when_told_where_the_question_came_from(built_settings, embedder,
-                                                                                     tmp_path):
+def test_an_engine_records_its_refusals_only_when_told_where_the_question_came_from(built_settings, embedder, tmp_path):
     log = GapLog(tmp_path)
     engine = AnswerEngine(built_settings, embedder, gaps=log)
     engine.ask("What did the Committee decide about WIPO Standard ST.3000?")  # evaluation: not recorded

@@ -27,7 +27,7 @@ from index.layout import LOCK
 from index.runner import format_summary, name_some, run_build
 from jobs import runtime
 
-QUIET = lambda _label, _total: (lambda _n: None)
+QUIET = lambda _label, _total: lambda _n: None
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -65,7 +65,8 @@ def cws(settings: Settings, *args: str) -> str:
 
 def test_names_a_few_files_then_counts_the_rest_and_the_records() -> None:
     assert name_some(["f/a.docx", "f/b.pdf", "f/c.txt"] + [f"f/{n}.md" for n in range(12)]) == (
-        "f/a.docx, f/b.pdf, f/c.txt and 12 more")
+        "f/a.docx, f/b.pdf, f/c.txt and 12 more"
+    )
     assert name_some(["f/a.docx", "record:task:24", "record:task:58"]) == "f/a.docx (and 2 built-in records)"
     assert name_some(["record:task:24"]) == "1 built-in record"
 
@@ -98,11 +99,16 @@ def test_an_update_names_the_added_changed_removed_and_skipped_files(notes) -> N
 
 
 def test_many_skipped_files_are_listed_a_few_then_counted() -> None:
-    summary = BuildSummary(version="v1", previous=None, switched=True,
-                           skipped=[Skipped(f"/docs/bad{n}.bin", "unsupported file type '.bin'") for n in range(9)])
+    summary = BuildSummary(
+        version="v1",
+        previous=None,
+        switched=True,
+        skipped=[Skipped(f"/docs/bad{n}.bin", "unsupported file type '.bin'") for n in range(9)],
+    )
     lines = format_summary(summary).splitlines()
     assert lines[-6:] == [f"  skipped /docs/bad{n}.bin: unsupported file type '.bin'" for n in range(5)] + [
-        "  and 4 more skipped or kept ('cws index --json' lists every one)"]
+        "  and 4 more skipped or kept ('cws index --json' lists every one)"
+    ]
 
 
 def test_full_is_reported_as_re_embedded_not_as_added_or_changed(notes) -> None:  # type: ignore[no-untyped-def]
@@ -150,6 +156,7 @@ def test_a_second_build_waits_for_the_lock_saying_whose_it_is(tmp_path: Path) ->
     told: list[str] = []
     entered = threading.Event()
     with build_lock(root):
+
         def second() -> None:
             with build_lock(root, wait=None, on_wait=told.append):
                 entered.set()
@@ -189,8 +196,9 @@ with build_lock(Path(sys.argv[1])):
 
 
 def _holder(root: Path) -> subprocess.Popen[str]:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(root)], cwd=REPO, text=True,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(root)], cwd=REPO, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     assert holder.stdout is not None and holder.stdout.readline() == "held\n"
     return holder
 
@@ -203,9 +211,14 @@ def _ctrl_c_interrupts() -> None:
 def _cws_process(settings: Settings, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "CWS_CONFIG": str(settings.config_path)}
     # preexec_fn only resets one signal's disposition in the child, which takes no lock another thread could hold
-    return subprocess.Popen([str(REPO / ".venv" / "bin" / "cws"), *args], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            preexec_fn=_ctrl_c_interrupts)  # noqa: PLW1509
+    return subprocess.Popen(
+        [str(REPO / ".venv" / "bin" / "cws"), *args],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_ctrl_c_interrupts,
+    )
 
 
 def test_cws_index_waits_for_another_process_then_builds(notes, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -249,4 +262,3 @@ def test_cws_index_gives_up_on_ctrl_c_or_its_timeout(notes) -> None:  # type: ig
             interrupted.kill()
             interrupted.communicate()
         holder.communicate("done\n", timeout=30)
-

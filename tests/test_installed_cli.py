@@ -14,7 +14,11 @@ def test_console_script_answers_with_a_fresh_data_dir(tmp_path, shared_corpus):
     env.pop("CWS_CONFIG", None)
     result = subprocess.run(
         [str(CWS), "ask", "--json", "When does the ST.92 sunset period end?"],
-        env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "July 1, 2027" in json.loads(result.stdout)["answer"]

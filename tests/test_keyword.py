@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from corpus.model import DocumentMeta, Entities, Passage
-from index.errors import IndexOutdated
 from index import keyword
+from index.errors import IndexOutdated
 from index.keyword import KeywordIndex, KeywordQuery
 from index.layout import BUILD_INFO, live_build
 from index.version import IndexVersion, LiveIndex
@@ -69,7 +69,7 @@ def test_identifiers_match_exactly_in_any_spelling(index):
 
 
 def test_an_expansion_counts_only_as_the_whole_phrase(index):
-    """"DAS" expanded to "Digital Access Service" finds the passage with the phrase, not the
+    """ "DAS" expanded to "Digital Access Service" finds the passage with the phrase, not the
     one that has the three words scattered."""
     assert _rows(index, words=(), expansions=("Digital Access Service",)) == [1]
 
@@ -124,7 +124,9 @@ def test_an_index_from_an_older_version_is_refused_and_rebuilt(built_settings, t
     result = subprocess.run(
         [str(Path(sys.executable).parent / "cws"), "ask", "When does the ST.92 sunset period end?"],
         env={**os.environ, "CWS_DATA_DIR": str(settings.data_dir), "CWS_CORPUS_DIRS": str(shared_corpus)},
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     assert "built by an older version: building it first" in result.stderr

@@ -41,8 +41,9 @@ def report(tmp_path: Path) -> Path:
     d.add_heading("Progress Evaluation", level=2)
     d.add_paragraph("Further detail is provided in the table below:", style="List Number")
     table = d.add_table(rows=4, cols=3)
-    for r, row in enumerate([("ATR Type", "2022", "2023"), ("Patent", "17", "22"),
-                             ("Trademark", "18", "23"), ("Total", "35", "45")]):
+    for r, row in enumerate(
+        [("ATR Type", "2022", "2023"), ("Patent", "17", "22"), ("Trademark", "18", "23"), ("Total", "35", "45")]
+    ):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
     d.add_paragraph("(*: the most recent reports)")

@@ -26,7 +26,7 @@ def reason_for(path: Path) -> str:
 
 
 def test_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == {".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm"}
+    assert {".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm"} == SUPPORTED_SUFFIXES
 
 
 def test_error_hierarchy_and_message(tmp_path: Path) -> None:

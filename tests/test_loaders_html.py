@@ -69,9 +69,7 @@ def test_headings_with_levels(doc, text: str, level: int) -> None:
     assert Block(kind="heading", text=text, level=level) in doc.blocks
 
 
-@pytest.mark.parametrize(
-    "hidden", ["hidden script", "color: red", "Site banner", "Home", "Menu", "Copyright notice"]
-)
+@pytest.mark.parametrize("hidden", ["hidden script", "color: red", "Site banner", "Home", "Menu", "Copyright notice"])
 def test_ignored_elements(doc, hidden: str) -> None:
     assert not any(hidden in t for t in texts(doc))
 
@@ -82,8 +80,15 @@ def test_whitespace_collapsed(doc) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["First recommendation", "Second recommendation", "Nested item", "Quoted task description.", "ST.26",
-     "Sequence listings in XML", "Loose text in a div."],
+    [
+        "First recommendation",
+        "Second recommendation",
+        "Nested item",
+        "Quoted task description.",
+        "ST.26",
+        "Sequence listings in XML",
+        "Loose text in a div.",
+    ],
 )
 def test_block_elements_become_paragraphs(doc, text: str) -> None:
     assert Block(kind="paragraph", text=text) in doc.blocks

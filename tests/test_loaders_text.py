@@ -106,9 +106,19 @@ def test_004_bullets_and_enumerations_stay_in_their_paragraph() -> None:
 @pytest.mark.parametrize(
     ("prefix", "expected"),
     [
-        ("004", ["SUMMARY", "BACKGROUND", "PROGRESS REPORT ON TASK No. 58", "Objectives",
-                 "Relevant Actions for 2024", "Potential Challenges or Dependencies",
-                 "Progress Evaluation", "FUTURE WORK PLAN"]),
+        (
+            "004",
+            [
+                "SUMMARY",
+                "BACKGROUND",
+                "PROGRESS REPORT ON TASK No. 58",
+                "Objectives",
+                "Relevant Actions for 2024",
+                "Potential Challenges or Dependencies",
+                "Progress Evaluation",
+                "FUTURE WORK PLAN",
+            ],
+        ),
         ("000", ["SUMMARY", "BACKGROUND", "2023 ACTIVITY REPORTS", "PROPOSAL FOR CONTINUATION"]),
     ],
 )
@@ -151,7 +161,11 @@ def test_000_visits_table_drops_trailing_empty_row() -> None:
     assert len(table.header) == 4
     # Five data rows in the document; its sixth (all-empty) Word row is dropped.
     assert [row[0] for row in table.rows] == [
-        "ATR page visit total", "ATR Home page", "2020 ATRs page", "2021 ATRs page", "2022 ATRs page",
+        "ATR page visit total",
+        "ATR Home page",
+        "2020 ATRs page",
+        "2021 ATRs page",
+        "2022 ATRs page",
     ]
     assert table.rows[-1] == ("2022 ATRs page", "N/A", "N/A", "230 (497)*")
 
@@ -252,14 +266,21 @@ def test_continuation_without_current_paragraph_is_own_paragraph() -> None:
 def test_printed_numbers_are_kept() -> None:
     blocks = parse_text("INTRODUCTION\n1. First.\n2. Second\ncontinued.\n\tThird.\n\tFourth.\n")
     assert [(p.number, p.text) for p in paragraphs(blocks)] == [
-        ("1", "First."), ("2", "Second\ncontinued."), (None, "Third."), (None, "Fourth."),
+        ("1", "First."),
+        ("2", "Second\ncontinued."),
+        (None, "Third."),
+        (None, "Fourth."),
     ]
 
 
 @pytest.mark.parametrize(
     ("marker", "expected"),
-    [("[Annex follows]", "Annex"), ("[Annex I follows]", "Annex I"), ("[Annex II follows]", "Annex II"),
-     ("[Appendix follows]", "Appendix")],
+    [
+        ("[Annex follows]", "Annex"),
+        ("[Annex I follows]", "Annex I"),
+        ("[Annex II follows]", "Annex II"),
+        ("[Appendix follows]", "Appendix"),
+    ],
 )
 def test_annex_markers_become_breaks(marker: str, expected: str) -> None:
     blocks = parse_text(f"\tOne.\n\tTwo.\n{marker}\n\tThree.\n")
@@ -327,7 +348,9 @@ def test_plain_text_paragraphs_and_headings() -> None:
 def test_plain_text_numbered_lines_without_blank_lines() -> None:
     blocks = parse_text("1. First point.\n2. Second point\nwrapped.\n3. Third.\n")
     assert [(p.number, p.text) for p in paragraphs(blocks)] == [
-        ("1", "First point."), ("2", "Second point wrapped."), ("3", "Third."),
+        ("1", "First point."),
+        ("2", "Second point wrapped."),
+        ("3", "Third."),
     ]
 
 
@@ -381,8 +404,17 @@ def test_markdown_structure() -> None:
     doc = parse_markdown(MARKDOWN)
     assert doc.title == "ICT Recommendations"
     kinds = [b.kind for b in doc.blocks]
-    assert kinds == ["heading", "paragraph", "heading", "paragraph", "paragraph", "paragraph", "table",
-                     "break", "paragraph"]
+    assert kinds == [
+        "heading",
+        "paragraph",
+        "heading",
+        "paragraph",
+        "paragraph",
+        "paragraph",
+        "table",
+        "break",
+        "paragraph",
+    ]
     assert doc.blocks[0] == Block(kind="heading", text="Report of the Task Force", level=1)
     assert doc.blocks[2].level == 2
     assert doc.blocks[1].text == "Intro paragraph that is wrapped over two lines, with bold and a link."
@@ -391,7 +423,8 @@ def test_markdown_structure() -> None:
 def test_markdown_numbered_paragraphs() -> None:
     paras = paragraphs(parse_markdown(MARKDOWN).blocks)
     assert [(p.number, p.text) for p in paras[1:3]] == [
-        ("1", "First numbered paragraph."), ("2", "Second numbered paragraph."),
+        ("1", "First numbered paragraph."),
+        ("2", "Second numbered paragraph."),
     ]
     assert paras[3].text == "· a bullet\n· another bullet"
 

@@ -76,11 +76,14 @@ def test_word_list_items_in_prose_do_not_swallow_the_paragraphs_after_them(tmp_p
     assert passages[2].text == "The minutes were approved." and passages[4].text == "Delegates register by May."
 
 
-@pytest.mark.parametrize("heading", [
-    "# CWS/13/7: Report on the XML4IP Task Force",
-    "# Report on the XML4IP Task Force (CWS/13/7)",
-    "# CWS/13/7 – Report on the XML4IP Task Force",
-])
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "# CWS/13/7: Report on the XML4IP Task Force",
+        "# Report on the XML4IP Task Force (CWS/13/7)",
+        "# CWS/13/7 – Report on the XML4IP Task Force",
+    ],
+)
 def test_a_symbol_in_a_markdown_heading_is_found(tmp_path: Path, heading: str) -> None:
     path = tmp_path / "report.md"
     path.write_text(f"{heading}\n\nThe Task Force met four times in 2024.\n", encoding="utf-8")
@@ -90,8 +93,10 @@ def test_a_symbol_in_a_markdown_heading_is_found(tmp_path: Path, heading: str) -
 
 def test_a_symbol_in_an_html_h1_is_found(tmp_path: Path) -> None:
     path = tmp_path / "report.html"
-    path.write_text("<html><body><h1>WO/GA/58/9 – Report on the CWS</h1><p>The Assembly took note.</p></body></html>",
-                    encoding="utf-8")
+    path.write_text(
+        "<html><body><h1>WO/GA/58/9 – Report on the CWS</h1><p>The Assembly took note.</p></body></html>",
+        encoding="utf-8",
+    )
     meta = parse_one(path).meta
     assert (meta.symbol, meta.title) == ("WO/GA/58/9", "Report on the CWS")
 

@@ -24,7 +24,7 @@ from index.onnx_encoder import OnnxEmbedder
 from tests.conftest import make_settings
 
 NAME = "all-MiniLM-L6-v2"
-QUIET = lambda _label, _total: (lambda _n: None)  # noqa: E731
+QUIET = lambda _label, _total: lambda _n: None
 HEAVY = ("torch", "sentence_transformers", "transformers", "matplotlib", "slack_bolt")
 
 
@@ -41,13 +41,25 @@ def onnx(export_dir) -> OnnxEmbedder:
 
 
 def varied_texts(corpus: Path) -> list[str]:
-    """100 texts: questions, identifiers, other languages and scripts, edge cases, passages of every length, long ones."""
+    """100 texts: questions, identifiers, other languages and scripts, edge cases, passages of every length."""
     made = [
-        "", "   ", "ST.92", "What is ST.37?", "When does the ST.92 sunset period end?", "Task No. 24",
-        "CWS/12/25, para. 10", "C.CWS.182", "Which IP offices submitted their ATR for 2023?",
-        "Le Comité a adopté la norme ST.92.", "¿Cuándo termina el período de transición de ST.26?",
-        "知的財産 標準 ST.96", "Ünïcödé ça va — «quotes» and emoji 📄✅", "ALL CAPS QUESTION ABOUT WIPO STANDARDS",
-        "line one\nline two\tafter a tab", "x" * 300, "https://www.wipo.int/cws/en/ and e-mail cws@wipo.int",
+        "",
+        "   ",
+        "ST.92",
+        "What is ST.37?",
+        "When does the ST.92 sunset period end?",
+        "Task No. 24",
+        "CWS/12/25, para. 10",
+        "C.CWS.182",
+        "Which IP offices submitted their ATR for 2023?",
+        "Le Comité a adopté la norme ST.92.",
+        "¿Cuándo termina el período de transición de ST.26?",
+        "知的財産 標準 ST.96",
+        "Ünïcödé ça va — «quotes» and emoji 📄✅",
+        "ALL CAPS QUESTION ABOUT WIPO STANDARDS",
+        "line one\nline two\tafter a tab",
+        "x" * 300,
+        "https://www.wipo.int/cws/en/ and e-mail cws@wipo.int",
         "Column: Office; Column: Year; Column: Type\nJP; 2023; PI",
         "ST.26 " * 400,  # far past 256 tokens
         "The Committee noted the report. " * 80,
@@ -188,7 +200,7 @@ def _ran_without(args: list[str], env: dict[str, str]) -> tuple[str, list[str]]:
     )
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    heavy = eval(result.stdout.rsplit("HEAVY", 1)[1])  # noqa: S307 - our own repr of a list of names
+    heavy = eval(result.stdout.rsplit("HEAVY", 1)[1])
     return result.stdout, heavy
 
 
@@ -198,8 +210,11 @@ def test_cli_commands_do_not_import_torch(built_settings, export_dir, tmp_path):
     shutil.copytree(built_settings.index_root, data / "index", symlinks=True)
     shutil.copytree(export_dir, data / "models" / export_dir.name)
     settings = make_settings(data, list(built_settings.corpus_dirs))
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("CWS_", "SLACK_"))},
-           "CWS_DATA_DIR": str(settings.data_dir), "CWS_CORPUS_DIRS": os.pathsep.join(map(str, settings.corpus_dirs))}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("CWS_", "SLACK_"))},
+        "CWS_DATA_DIR": str(settings.data_dir),
+        "CWS_CORPUS_DIRS": os.pathsep.join(map(str, settings.corpus_dirs)),
+    }
     out, heavy = _ran_without(["ask", "When does the ST.92 sunset period end?"], env)
     assert "ST.92" in out and heavy == []
     for command in (["status"], ["atr", "status"], ["jobs", "list"]):

@@ -15,7 +15,9 @@ def write_docx(path):
     document.add_paragraph("1. The Zebra Task Force met in Geneva on March 3, 2025 to discuss WIPO Standard ST.97.")
     document.add_paragraph("2. The Task Force agreed that the ST.97 pilot will end on October 15, 2026.")
     table = document.add_table(rows=3, cols=3)
-    for row, cells in enumerate([("Office", "2024 pilots", "2025 pilots"), ("Zebra Office", "4", "9"), ("Okapi Office", "2", "7")]):
+    for row, cells in enumerate(
+        [("Office", "2024 pilots", "2025 pilots"), ("Zebra Office", "4", "9"), ("Okapi Office", "2", "7")]
+    ):
         for column, text in enumerate(cells):
             table.cell(row, column).text = text
     document.save(path)
@@ -46,7 +48,7 @@ def own_engine(tmp_path_factory, embedder):
     write_pdf(folder / "quokka.pdf")
     write_html(folder / "narwhal.html")
     settings = make_settings(tmp_path_factory.mktemp("data"), [folder])
-    summary = run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None))
+    summary = run_build(settings, embedder=embedder, progress=lambda _l, _t: lambda _n: None)
     assert not summary.skipped, summary.skipped
     return AnswerEngine(settings, embedder)
 

@@ -75,7 +75,7 @@ def _without_comment(line: str) -> tuple[str, str]:
         elif char in "'\"":
             quote = char
         elif char == "#" and (at == 0 or line[at - 1].isspace()):
-            return line[:at].rstrip(), line[at + 1:].strip()
+            return line[:at].rstrip(), line[at + 1 :].strip()
     return line.rstrip(), ""
 
 
@@ -91,7 +91,7 @@ def examples(text: str) -> list[Example]:
             stdin = None
             if tokens[0] == "printf":
                 stdin = tokens[1].encode().decode("unicode_escape")
-                tokens = tokens[tokens.index("|") + 1:]
+                tokens = tokens[tokens.index("|") + 1 :]
             env = {}
             while "=" in tokens[0] and not tokens[0].startswith(("-", ".")):
                 name, _, value = tokens.pop(0).partition("=")
@@ -122,10 +122,13 @@ def write_user_documents(folder: Path) -> None:
     report.add_paragraph("The XML4IP Task Force met four times in 2024 and agreed on version 8.0 of the ST.96 schema.")
     report.add_paragraph("The Task Force will present the ST.97 proposal at the fourteenth session of the CWS.")
     report.save(str(folder / "xml4ip-report.docx"))
-    (folder / "minutes.md").write_text("# Minutes of the ATR Task Force, 12 March 2025\n\n"
-                                       "The Task Force agreed to send the ATR reminder circular in April 2025.\n")
-    (folder / "plan.markdown").write_text("# Work plan 2025\n\nThe Secretariat plans two ST.26 training webinars "
-                                          "in 2025.\n")
+    (folder / "minutes.md").write_text(
+        "# Minutes of the ATR Task Force, 12 March 2025\n\n"
+        "The Task Force agreed to send the ATR reminder circular in April 2025.\n"
+    )
+    (folder / "plan.markdown").write_text(
+        "# Work plan 2025\n\nThe Secretariat plans two ST.26 training webinars in 2025.\n"
+    )
     (folder / "scan.tif").write_bytes(b"II*\x00" + bytes(60))
 
 
@@ -171,7 +174,7 @@ def test_the_readme_examples_run_and_print_what_the_readme_shows(sandbox) -> Non
                 problems.append(f"{example.line}: not even a valid command line: {result.output}")
             continue
         result = run(example, home, data)
-        if result.exit_code != 0 or result.exception and not isinstance(result.exception, SystemExit):
+        if result.exit_code != 0 or (result.exception and not isinstance(result.exception, SystemExit)):
             problems.append(f"{example.line}: exit code {result.exit_code}: {result.output}{result.exception!r}")
             continue
         if "JSON" in example.comment and example.stdin is not None:
@@ -183,8 +186,11 @@ def test_the_readme_examples_run_and_print_what_the_readme_shows(sandbox) -> Non
             if printed != expected:
                 problems.append(f"{example.line}: the README shows\n{expected}\n--- but it prints\n{printed}")
         ran.add(key)
-    problems += [f"the README shows the output of a command it does not run: {command}"
-                 for command in shown if command not in ran]
+    problems += [
+        f"the README shows the output of a command it does not run: {command}"
+        for command in shown
+        if command not in ran
+    ]
     assert not problems, "\n\n".join(problems)
 
 

@@ -15,7 +15,7 @@ from cws.cli import cli
 from index.build import build_lock
 from index.layout import builds_dir, live_name
 from index.version import LiveIndex
-from tests.test_fallback import QUESTION, Workspace, ws, two_builds  # noqa: F401  (fixtures)
+from tests.test_fallback import QUESTION, Workspace, two_builds, ws  # noqa: F401  (fixtures)
 
 
 def run(ws: Workspace, *args: str):  # type: ignore[no-untyped-def]
@@ -74,15 +74,26 @@ def test_rollback_of_the_live_build_does_nothing(ws):
     assert live_name(ws.root) == ws.live
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda b: (b / "passages.db").unlink(), "is damaged: passages.db is missing; it cannot be made live"),
-    (lambda b: (b / "build.json").unlink(), "is incomplete (an interrupted build)"),
-    (lambda b: (b / "keyword" / "body" / "params.index.json").write_text("{"), "keyword/body/params.index.json"),
-    (lambda b: (b / "build.json").write_text(
-        (b / "build.json").read_text().replace('"keyword_schema": "3"', '"keyword_schema": "2"')), "is outdated"),
-    (lambda b: (b / "build.json").write_text(
-        (b / "build.json").read_text().replace("all-MiniLM-L6-v2", "another-model")), "embedded with another-model"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda b: (b / "passages.db").unlink(), "is damaged: passages.db is missing; it cannot be made live"),
+        (lambda b: (b / "build.json").unlink(), "is incomplete (an interrupted build)"),
+        (lambda b: (b / "keyword" / "body" / "params.index.json").write_text("{"), "keyword/body/params.index.json"),
+        (
+            lambda b: (b / "build.json").write_text(
+                (b / "build.json").read_text().replace('"keyword_schema": "3"', '"keyword_schema": "2"')
+            ),
+            "is outdated",
+        ),
+        (
+            lambda b: (b / "build.json").write_text(
+                (b / "build.json").read_text().replace("all-MiniLM-L6-v2", "another-model")
+            ),
+            "embedded with another-model",
+        ),
+    ],
+)
 def test_rollback_refuses_a_build_that_cannot_serve(ws, damage, message):
     damage(builds_dir(ws.root) / ws.previous)
     for args in (("rollback",), ("rollback", ws.previous)):

@@ -31,7 +31,7 @@ from index.sources import (
 )
 from jobs import runtime, tasks
 
-QUIET = lambda _label, _total: (lambda _n: None)  # noqa: E731
+QUIET = lambda _label, _total: lambda _n: None
 
 
 def write_folder(folder: Path, **documents: str) -> Path:

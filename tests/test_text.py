@@ -56,8 +56,10 @@ def test_the_kind_of_answer_asked_for(question, kind):
 
 
 def test_intent_reads_names_labels_identifiers_and_exclusions():
-    intent = read_intent("Apart from ST.26 and ST.27, which WIPO Standards did the Brunei Darussalam office discuss "
-                         "under Recommendation 3 at its twelfth session?")
+    intent = read_intent(
+        "Apart from ST.26 and ST.27, which WIPO Standards did the Brunei Darussalam office discuss "
+        "under Recommendation 3 at its twelfth session?"
+    )
     assert intent.kind == "standard"
     assert intent.excluded == ("ST.26", "ST.27")
     assert "CWS/12" in intent.identifiers and "ST.26" not in intent.identifiers
@@ -79,7 +81,11 @@ def test_an_unknown_long_standard_number_is_still_asked_about():
         ("Recommendation 3", "Recommendation 3: IP offices", True),
         ("Recommendation 3", "Recommendation 30 and Recommendation 13", False),
         ("Japan Patent Office", "the Japan Patent Office (JPO)", True),
-        ("Japan Patent Office", "For the Japan Fiscal year of 2023, documents from the Philippines patent office", False),
+        (
+            "Japan Patent Office",
+            "For the Japan Fiscal year of 2023, documents from the Philippines patent office",
+            False,
+        ),
         ("Vienna", "the Nice Classification", False),
     ],
 )
@@ -97,7 +103,12 @@ def test_names_are_found_as_people_write_them(name, text, found):
         ("document", "In which document?", "It was reproduced in document CWS/11/18.", ["CWS/11/18"]),
         ("standard", "Apart from ST.26, which standards?", "They shared plans on ST.26 and ST.90.", ["ST.90"]),
         ("office", "Which offices took part?", "A training took place with three Offices.", []),
-        ("office", "Which office?", "jointly with the Brunei Intellectual Property Office", ["Brunei Intellectual Property Office"]),
+        (
+            "office",
+            "Which office?",
+            "jointly with the Brunei Intellectual Property Office",
+            ["Brunei Intellectual Property Office"],
+        ),
         ("amount", "How much did it cost?", "Thirty-five IPOs received the software.", []),
     ],
 )

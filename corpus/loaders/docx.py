@@ -96,7 +96,9 @@ class _Reader:
         body = [line for line in lines if isinstance(line, _Line)]
         numbered = sum(line.numbering == "number" or line.printed is not None for line in body)
         # Typed sub-items ("(a) note ...") and quotes continue numbered paragraphs in CWS documents: not counted.
-        plain = sum(line.numbering is None and line.printed is None and not starts_list_item(line.text) for line in body)
+        plain = sum(
+            line.numbering is None and line.printed is None and not starts_list_item(line.text) for line in body
+        )
         numbered_doc = numbered > 0 and numbered >= plain
         items: list[Block | _Para] = []
         current: _Para | None = None
@@ -176,7 +178,7 @@ class _Reader:
         return self._format(paragraph) == "bullet"
 
     def _numbering(self, paragraph: Paragraph) -> str | None:
-        """"number" for a top-level numbered paragraph, "list" for bullets/sub-items."""
+        """ "number" for a top-level numbered paragraph, "list" for bullets/sub-items."""
         num = self._num_pr(paragraph)
         if num is None:
             return None
@@ -189,7 +191,7 @@ class _Reader:
         if ends_open(previous) and upper_ratio(text) < 0.6:
             return False
         runs = [r for r in paragraph.runs if r.text.strip()]
-        return upper_ratio(text) >= 0.6 or bool(runs) and all(r.bold for r in runs)
+        return upper_ratio(text) >= 0.6 or (bool(runs) and all(r.bold for r in runs))
 
 
 def _style_name(paragraph: Paragraph) -> str:

@@ -21,9 +21,7 @@ _ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\ufeff]")
 # "July 26 and27, 2023" -> "July 26 and 27, 2023" (a Word export artefact)
 _GLUED_NUMBER_RE = re.compile(r"\b(and|or|to|of|in|on|from)(\d)")
 
-_BREAK_RE = re.compile(
-    r"^\[\s*((?:annex|appendix)(?:\s+(?:[IVXLC]+|\d+|[A-Z]))?)\s+follows?\s*\]$", re.IGNORECASE
-)
+_BREAK_RE = re.compile(r"^\[\s*((?:annex|appendix)(?:\s+(?:[IVXLC]+|\d+|[A-Z]))?)\s+follows?\s*\]$", re.IGNORECASE)
 _DROP_RE = re.compile(r"^\[\s*end\s+of\b[^\]]*\]$", re.IGNORECASE)
 
 NUMBERED_RE = re.compile(r"^(\d{1,3})\.[ \t\u00a0]+(?=\S)(.*)$", re.DOTALL)
@@ -34,8 +32,43 @@ _BULLETS = "·•▪‣◦●○■□–—-*>"
 _QUOTES = "“”\"'‘’«»„"
 _TERMINAL = ".,;:!?…" + "”\"’'»"
 CONNECTORS = frozenset(
-    "and or but nor to of in on for with by from at as the a an that which who whose "
-    "where when while including such than into via per is are was were be".split()
+    [
+        "and",
+        "or",
+        "but",
+        "nor",
+        "to",
+        "of",
+        "in",
+        "on",
+        "for",
+        "with",
+        "by",
+        "from",
+        "at",
+        "as",
+        "the",
+        "a",
+        "an",
+        "that",
+        "which",
+        "who",
+        "whose",
+        "where",
+        "when",
+        "while",
+        "including",
+        "such",
+        "than",
+        "into",
+        "via",
+        "per",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+    ]
 )
 _SENTENCE_INSIDE_RE = re.compile(r"[a-z]{2,}[.;!?]\s+\S")
 
@@ -64,7 +97,7 @@ def clean_text(text: str) -> str:
     return "\n".join(c for c in (clean_line(part) for part in text.split("\n")) if c)
 
 
-def marker_block(line: str) -> Block | None | bool:
+def marker_block(line: str) -> Block | bool | None:
     """Classify a bracketed part marker.
 
     Returns a break Block for "[Annex I follows]", True for a marker to drop

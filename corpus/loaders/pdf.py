@@ -28,9 +28,7 @@ from corpus.loaders.normalize import (
 from corpus.loaders.plain import join_wrapped
 from corpus.model import Block, LoadedDocument
 
-_PAGE_NUMBER_RE = re.compile(
-    r"^(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE
-)
+_PAGE_NUMBER_RE = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _EDGE_LINES = 3
 _SENTENCE_END = (".", ":", ";", "!", "?", "”", '"')
 
@@ -50,9 +48,7 @@ def _extract(path: Path) -> tuple[list[list[str]], str | None]:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableDocument("encrypted PDF (password required)", path)
-        pages = [
-            [clean_line(line) for line in (page.extract_text() or "").split("\n")] for page in reader.pages
-        ]
+        pages = [[clean_line(line) for line in (page.extract_text() or "").split("\n")] for page in reader.pages]
         title = reader.metadata.title if reader.metadata else None
     except UnreadableDocument:
         raise

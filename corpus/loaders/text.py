@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.loaders.encoding import read_text
+from corpus.loaders.markdown import load_markdown, parse_markdown
 from corpus.loaders.normalize import (
     clean_line,
     ends_open,
@@ -27,7 +28,6 @@ from corpus.loaders.normalize import (
     strip_artefacts,
     upper_ratio,
 )
-from corpus.loaders.markdown import load_markdown, parse_markdown
 from corpus.loaders.plain import parse_plain
 from corpus.model import Block, LoadedDocument, Table
 

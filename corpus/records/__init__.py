@@ -24,10 +24,10 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from corpus.entities import ordinal_word
-from corpus.model import Block, DocumentMeta, LoadedDocument
 from config.errors import CwsError
 from config.schema import first_error, first_problem, problem
+from corpus.entities import ordinal_word
+from corpus.model import Block, DocumentMeta, LoadedDocument
 
 RECORDS_DIR = Path(__file__).resolve().parent
 _META_KEYS = ("source", "confidence", "recalled")
@@ -230,7 +230,7 @@ def _sentence(text: str) -> str:
 
 
 def _at(symbol: str) -> str:
-    """"CWS/6" -> "the sixth session (CWS/6)": the wording users search for."""
+    """ "CWS/6" -> "the sixth session (CWS/6)": the wording users search for."""
     m = re.fullmatch(r"CWS/(\d{1,2})(BIS)?", symbol)
     if not m:
         return symbol

@@ -6,7 +6,6 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import click
@@ -52,8 +51,13 @@ def _print_answer(answer: Answer) -> None:
 @click.command("ask")
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: {question, answer, sources}.")
-@click.option("--mode", type=click.Choice(["hybrid", "keyword", "vector"]), default="hybrid", show_default=True,
-              help="Retrieval used (keyword and vector alone are for comparison).")
+@click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "keyword", "vector"]),
+    default="hybrid",
+    show_default=True,
+    help="Retrieval used (keyword and vector alone are for comparison).",
+)
 @with_filters
 @click.pass_obj
 def ask_command(obj: Context, question: str | None, as_json: bool, mode: str, **filters: str | None) -> None:
@@ -125,10 +129,17 @@ def _prompt(history: Path) -> Iterator[str]:
 
 @click.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--mode", type=click.Choice(["all", "hybrid", "keyword", "vector"]), default="hybrid", show_default=True,
-              help="Retrieval to measure; 'all' measures the three one after another.")
+@click.option(
+    "--mode",
+    type=click.Choice(["all", "hybrid", "keyword", "vector"]),
+    default="hybrid",
+    show_default=True,
+    help="Retrieval to measure; 'all' measures the three one after another.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print figures and per-question results as JSON.")
-@click.option("--show-misses", is_flag=True, help="List the questions answered wrongly, refused wrongly or not refused.")
+@click.option(
+    "--show-misses", is_flag=True, help="List the questions answered wrongly, refused wrongly or not refused."
+)
 @click.pass_obj
 def eval_command(obj: Context, file: Path, mode: str, as_json: bool, show_misses: bool) -> None:
     """Answer quality on a JSONL question file, per kind of question and overall.
@@ -152,23 +163,32 @@ def eval_command(obj: Context, file: Path, mode: str, as_json: bool, show_misses
         return
     for r in reports:
         click.echo(f"mode: {r.mode} ({len(questions)} questions)")
-        click.echo(f"  {'kind':13} {'recall@1':>9} {'recall@5':>9} {'correct':>9} {'strict':>9} {'refused ok':>11} "
-                   f"{'refused bad':>12}")
+        click.echo(
+            f"  {'kind':13} {'recall@1':>9} {'recall@5':>9} {'correct':>9} {'strict':>9} {'refused ok':>11} "
+            f"{'refused bad':>12}"
+        )
         for kind, f in r.figures().items():
             n = f"/{f.answerable}"
             refusals = f"{f.refused_right}/{f.unanswerable}"
             if kind == OVERALL:
                 click.echo("  " + "-" * 78)
-            click.echo(f"  {kind:13} {str(f.recall_at_1) + n:>9} {str(f.recall_at_5) + n:>9} {str(f.correct) + n:>9} "
-                       f"{str(f.strict) + n:>9} {refusals:>11} {str(f.refused_wrong) + n:>12}")
+            click.echo(
+                f"  {kind:13} {str(f.recall_at_1) + n:>9} {str(f.recall_at_5) + n:>9} {str(f.correct) + n:>9} "
+                f"{str(f.strict) + n:>9} {refusals:>11} {str(f.refused_wrong) + n:>12}"
+            )
         if show_misses:
             for miss in r.misses():
                 click.echo(f"  [{r.mode}] {miss}")
 
 
 @click.command("gaps")
-@click.option("--days", type=click.IntRange(1, 3660), default=30, show_default=True,
-              help="Only questions asked in the last DAYS days.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 3660),
+    default=30,
+    show_default=True,
+    help="Only questions asked in the last DAYS days.",
+)
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="At most this many.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_obj
@@ -195,8 +215,16 @@ def gaps_command(obj: Context, days: int, limit: int, as_json: bool) -> None:
         return
     click.echo(f"Questions the assistant could not answer in the last {days} days, most asked first:")
     for gap in gaps:
-        why = ", ".join(part for part in (f"{gap.refused} refused" if gap.refused else "",
-                                          f"{gap.thumbs_down} 👎" if gap.thumbs_down else "") if part)
+        why = ", ".join(
+            part
+            for part in (
+                f"{gap.refused} refused" if gap.refused else "",
+                f"{gap.thumbs_down} 👎" if gap.thumbs_down else "",
+            )
+            if part
+        )
         closest = f"; closest: {gap.closest}" if gap.closest else ""
-        click.echo(f"  {gap.count:>3}×  {gap.question}  ({why}; asked in {', '.join(gap.channel_kinds)}; "
-                   f"last {gap.last_asked[:10]}{closest})")
+        click.echo(
+            f"  {gap.count:>3}×  {gap.question}  ({why}; asked in {', '.join(gap.channel_kinds)}; "
+            f"last {gap.last_asked[:10]}{closest})"
+        )

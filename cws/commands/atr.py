@@ -46,11 +46,16 @@ def atr_group() -> None:
 @click.argument("year")
 @click.argument("url")
 @click.argument("note", nargs=-1)
-@click.option("--fetch/--no-fetch", default=True, show_default=True,
-              help="Read the link and index its report right after storing it.")
+@click.option(
+    "--fetch/--no-fetch",
+    default=True,
+    show_default=True,
+    help="Read the link and index its report right after storing it.",
+)
 @click.pass_obj
-def submit_command(obj: Context, office: str, ip_type: str, year: str, url: str, note: tuple[str, ...],
-                   fetch: bool) -> None:
+def submit_command(
+    obj: Context, office: str, ip_type: str, year: str, url: str, note: tuple[str, ...], fetch: bool
+) -> None:
     """Record the link to an office's ATR (e.g. one an office sent by e-mail).
 
     OFFICE is the WIPO ST.3 code (GB, JP, EM...), TYPE one of PI, TM, ID (or patent,
@@ -71,14 +76,24 @@ def submit_command(obj: Context, office: str, ip_type: str, year: str, url: str,
     settings = obj.settings.atr
     text_note = " ".join(note)
     current_year, first_year, allow_http = _this_year(obj), settings.first_year, settings.allow_http
-    errors = field_errors(office, ip_type, year, url, text_note, current_year=current_year, first_year=first_year,
-                          allow_http=allow_http)
+    errors = field_errors(
+        office, ip_type, year, url, text_note, current_year=current_year, first_year=first_year, allow_http=allow_http
+    )
     if errors:
-        raise click.ClickException("nothing was stored:\n" + "\n".join(f"  {field}: {message}"
-                                                                       for field, message in errors.items()))
+        raise click.ClickException(
+            "nothing was stored:\n" + "\n".join(f"  {field}: {message}" for field, message in errors.items())
+        )
     with user_errors():
-        submission = validate(office, ip_type, year, url, text_note, current_year=current_year,
-                              first_year=first_year, allow_http=allow_http)
+        submission = validate(
+            office,
+            ip_type,
+            year,
+            url,
+            text_note,
+            current_year=current_year,
+            first_year=first_year,
+            allow_http=allow_http,
+        )
         stored = _store(obj).submit(submission, team_id="cli", user_id=f"local:{getpass.getuser()}")
     click.echo(f"Stored — the ATR on {stored.year} activities (version {stored.version})")
     click.echo(f"  office:   {stored.office} ({office_name(stored.office)})")
@@ -93,8 +108,12 @@ def submit_command(obj: Context, office: str, ip_type: str, year: str, url: str,
 
     click.echo(f"Reading the report at {stored.url} ...")
     with user_errors():
-        follow = read_and_index(obj.settings, stored, retry_hint=f"'cws atr fetch --office {stored.office} "
-                                f"--year {stored.year}' tries again now, and it is checked every night.")
+        follow = read_and_index(
+            obj.settings,
+            stored,
+            retry_hint=f"'cws atr fetch --office {stored.office} "
+            f"--year {stored.year}' tries again now, and it is checked every night.",
+        )
     click.echo(follow.text)
 
 
@@ -120,7 +139,9 @@ def list_command(obj: Context, office: str | None) -> None:
 @atr_group.command("export")
 @click.option("--year", type=YEAR, required=True, help="Reporting year (the year of the activities).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output."
+)
 @click.pass_obj
 def export_command(obj: Context, year: int, fmt: str, out: Path | None) -> None:
     """Export the year's current ATR links, ordered by office, for the ATR wiki's year page."""
@@ -148,8 +169,9 @@ def status_command(obj: Context, year: int | None) -> None:
     from atr.health import health_lines, link_health
     from atr.links import LinkStore
 
-    health = link_health(store, LinkStore(obj.settings.data_dir), _today(obj), obj.settings.atr.stale_after_days,
-                         year=year)
+    health = link_health(
+        store, LinkStore(obj.settings.data_dir), _today(obj), obj.settings.atr.stale_after_days, year=year
+    )
     for line in health_lines(health):
         click.echo(line)
 

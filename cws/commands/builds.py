@@ -86,11 +86,14 @@ def rollback_command(obj: Context, build: str | None) -> None:
             return
         if target.state != "valid":
             why = {"incomplete": "incomplete (an interrupted build)", "outdated": "outdated"}.get(
-                target.state, "damaged")
+                target.state, "damaged"
+            )
             raise RollbackRefused(f"build {target.name} is {why}: {target.problem}; it cannot be made live")
         if target.model != model:
-            raise RollbackRefused(f"build {target.name} was embedded with {target.model}, but the configured model is "
-                                  f"{model}; questions would fail against it")
+            raise RollbackRefused(
+                f"build {target.name} was embedded with {target.model}, but the configured model is "
+                f"{model}; questions would fail against it"
+            )
         try:
             IndexVersion(builds_dir(root) / target.name)  # open it as serving will: every file read, not only checked
         except BuildDamaged as exc:
@@ -114,10 +117,12 @@ def _target(states: list[BuildState], requested: str | None, live: str | None, m
             raise RollbackRefused(f"'{requested}' could be any of {names}; give more of the name")
         return matches[0]
     if live is None:
-        raise RollbackRefused("no build is live to roll back from; name the build to make live "
-                              "('cws builds' lists them)")
+        raise RollbackRefused(
+            "no build is live to roll back from; name the build to make live ('cws builds' lists them)"
+        )
     older = [s for s in states if s.name < live and s.state == "valid" and s.model == model]
     if not older:
-        raise RollbackRefused(f"no valid build older than the live one ({live}) embedded with {model}; "
-                              "'cws builds' lists the kept builds")
+        raise RollbackRefused(
+            f"no valid build older than the live one ({live}) embedded with {model}; 'cws builds' lists the kept builds"
+        )
     return older[0]

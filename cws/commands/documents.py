@@ -9,15 +9,24 @@ import click
 
 from cws.context import Context, user_errors
 
+
 @click.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--full", is_flag=True, help="Re-read and re-embed everything instead of only what changed.")
-@click.option("--allow-removals", is_flag=True,
-              help="Let this build remove more than index.max_removed_fraction of the documents, "
-                   "or every document of a missing or empty source.")
-@click.option("--wait", "wait", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
-              help="While another build runs, wait at most this long for it (default: until it is done; "
-                   "Ctrl-C gives up).")
+@click.option(
+    "--allow-removals",
+    is_flag=True,
+    help="Let this build remove more than index.max_removed_fraction of the documents, "
+    "or every document of a missing or empty source.",
+)
+@click.option(
+    "--wait",
+    "wait",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="While another build runs, wait at most this long for it (default: until it is done; Ctrl-C gives up).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 def index_command(
@@ -39,8 +48,9 @@ def index_command(
         click.echo(f"waiting for the build lock held by {holder}; Ctrl-C to give up", err=True)
 
     with user_errors():
-        summary = run_build(obj.settings, paths, full=full, allow_removals=allow_removals, lock_wait=wait,
-                            on_lock_wait=waiting)
+        summary = run_build(
+            obj.settings, paths, full=full, allow_removals=allow_removals, lock_wait=wait, on_lock_wait=waiting
+        )
     click.echo(json.dumps(summary.as_dict(), indent=2) if as_json else format_summary(summary))
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import click
 
-from cws.context import Context, user_errors
+from cws.context import user_errors
 
 log = logging.getLogger(__name__)
 
@@ -64,15 +64,20 @@ def run_command(obj, name: str, at: str | None) -> None:
             raise click.BadParameter(f"'{at}' is not an ISO-8601 time such as 2026-06-23T09:00") from exc
     rt = _runtime(obj)
     if isinstance(rt.poster, LogPoster):
-        click.echo("No SLACK_BOT_TOKEN: a dry run. What would be posted is printed; nothing is posted or recorded "
-                   "as sent.", err=True)
+        click.echo(
+            "No SLACK_BOT_TOKEN: a dry run. What would be posted is printed; nothing is posted or recorded as sent.",
+            err=True,
+        )
         rt.poster.sink = click.echo
     click.echo(JOBS[name](moment))
 
 
 @jobs_group.command("start")
-@click.option("--standby", is_flag=True,
-              help="If another process schedules, wait and take over when it stops (instead of exiting).")
+@click.option(
+    "--standby",
+    is_flag=True,
+    help="If another process schedules, wait and take over when it stops (instead of exiting).",
+)
 @click.pass_obj
 def start_command(obj, standby: bool) -> None:
     """Run the scheduler in the foreground (for deployments that run jobs apart from the bot)."""
@@ -86,9 +91,12 @@ def start_command(obj, standby: bool) -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    click.echo("scheduler running; Ctrl-C to stop" if scheduling else
-               "standing by: another process schedules the jobs; this one takes over if it stops. Ctrl-C to stop",
-               err=True)
+    click.echo(
+        "scheduler running; Ctrl-C to stop"
+        if scheduling
+        else "standing by: another process schedules the jobs; this one takes over if it stops. Ctrl-C to stop",
+        err=True,
+    )
     stop.wait()
     service.stop()
 
@@ -104,6 +112,10 @@ def deadlines_command(obj, days: int | None) -> None:
     today = rt.now().date()
     soon = upcoming(rt.deadlines, today, days)
     if not soon:
-        click.echo("No upcoming deadlines." if rt.deadlines or rt.settings.jobs.deadlines_file else "No deadlines file configured (jobs.deadlines_file).")
+        click.echo(
+            "No upcoming deadlines."
+            if rt.deadlines or rt.settings.jobs.deadlines_file
+            else "No deadlines file configured (jobs.deadlines_file)."
+        )
     for d in soon:
         click.echo(f"{d.due:%Y-%m-%d}  {d.days_left(today):>4} days  {d.title}" + (f"  {d.link}" if d.link else ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 from pathlib import Path
+
 import click
 
 from cws.context import Context, open_engine, user_errors
@@ -12,16 +13,34 @@ from cws.output import write_output
 
 
 @click.command("serve")
-@click.option("--socket/--http", "socket_mode", default=False,
-              help="Socket Mode (outbound WebSocket; needs SLACK_APP_TOKEN) or the Events API over HTTP "
-                   "(needs SLACK_SIGNING_SECRET). Default: --http.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="HTTP mode: interface to listen on. Keep 127.0.0.1 behind an HTTPS reverse proxy; "
-                   "0.0.0.0 listens on every interface (e.g. in a container).")
-@click.option("--port", type=click.IntRange(0, 65535), default=3000, show_default=True,
-              help="HTTP mode: port for /slack/events and /healthz.")
-@click.option("--jobs/--no-jobs", "run_jobs", default=True, show_default=True,
-              help="Also run the scheduled jobs (reindex, reminders, digest); --no-jobs when 'cws jobs start' runs them apart.")
+@click.option(
+    "--socket/--http",
+    "socket_mode",
+    default=False,
+    help="Socket Mode (outbound WebSocket; needs SLACK_APP_TOKEN) or the Events API over HTTP "
+    "(needs SLACK_SIGNING_SECRET). Default: --http.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="HTTP mode: interface to listen on. Keep 127.0.0.1 behind an HTTPS reverse proxy; "
+    "0.0.0.0 listens on every interface (e.g. in a container).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=3000,
+    show_default=True,
+    help="HTTP mode: port for /slack/events and /healthz.",
+)
+@click.option(
+    "--jobs/--no-jobs",
+    "run_jobs",
+    default=True,
+    show_default=True,
+    help="Also run the scheduled jobs (reindex, reminders, digest); --no-jobs when 'cws jobs start' runs them apart.",
+)
 @click.pass_obj
 def serve_command(obj: Context, socket_mode: bool, host: str, port: int, run_jobs: bool) -> None:
     """Run the Slack bot until interrupted.
@@ -62,7 +81,9 @@ def serve_command(obj: Context, socket_mode: bool, host: str, port: int, run_job
         from bot.http_server import EVENTS_PATH, HEALTH_PATH, HttpServer
 
         server = HttpServer(app, engine, host, port, threads, sock=listener)
-        click.echo(f"Listening on {server.url}{EVENTS_PATH} (health: {server.url}{HEALTH_PATH}); Ctrl-C to stop.", err=True)
+        click.echo(
+            f"Listening on {server.url}{EVENTS_PATH} (health: {server.url}{HEALTH_PATH}); Ctrl-C to stop.", err=True
+        )
         server.serve_forever()
     finally:
         if jobs is not None:

@@ -47,8 +47,10 @@ def remove_command(obj: Context, paths: tuple[Path, ...]) -> None:
             source = remove_source(obj.settings, path)
             still = [o for o in source.origins if o in (ENVIRONMENT, CONFIGURATION)]
             if still:
-                click.echo(f"{source.path}: removed from the added sources, but it stays indexed: "
-                           f"it is also listed in the {' and the '.join(still)}")
+                click.echo(
+                    f"{source.path}: removed from the added sources, but it stays indexed: "
+                    f"it is also listed in the {' and the '.join(still)}"
+                )
                 continue
             count = source_documents(obj.settings).get(str(source.path), 0)
             leave = "indexed document leaves" if count == 1 else "indexed documents leave"
@@ -66,8 +68,13 @@ def list_command(obj: Context, as_json: bool) -> None:
         sources = resolve_sources(obj.settings)
         counts = source_documents(obj.settings)
     rows = [
-        {"path": str(s.path), "kind": s.kind, "origin": list(s.origins), "added_at": s.added_at,
-         "documents": counts.get(str(s.path), 0)}
+        {
+            "path": str(s.path),
+            "kind": s.kind,
+            "origin": list(s.origins),
+            "added_at": s.added_at,
+            "documents": counts.get(str(s.path), 0),
+        }
         for s in sources
     ]
     if as_json:

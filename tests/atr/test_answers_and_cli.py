@@ -5,15 +5,17 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from answering.engine import AnswerEngine
 from atr.answers import AtrSubmissionFacts
 from atr.store import AtrStore
 from atr.validation import validate
-from answering.engine import AnswerEngine
 from cws.cli import cli
 
 
 def add(store, office, ip_type, year):
-    s = validate(office, ip_type, year, f"https://{office.lower()}.example.org/{ip_type}", "", current_year=2026, first_year=2000)
+    s = validate(
+        office, ip_type, year, f"https://{office.lower()}.example.org/{ip_type}", "", current_year=2026, first_year=2000
+    )
     store.submit(s, "T", "U")
 
 
@@ -41,7 +43,9 @@ def test_which_offices_submitted_is_answered_from_the_database(engine_with_atrs,
 
 def test_one_office(engine_with_atrs):
     answer = engine_with_atrs.ask("Has GB submitted its ATRs for 2024?")
-    assert answer.text.startswith("GB (United Kingdom) has submitted ATRs on 2024 activities for: Trademark Information.")
+    assert answer.text.startswith(
+        "GB (United Kingdom) has submitted ATRs on 2024 activities for: Trademark Information."
+    )
 
 
 def test_document_questions_are_not_taken_over(engine_with_atrs):

@@ -17,13 +17,19 @@ def run(args, data_dir):
 
 
 def test_submit_stores_the_link_as_made_by_the_local_user_and_confirms_it(tmp_path):
-    result = run(["atr", "submit", "gb", "trademark", str(LAST_YEAR), "https://www.ipo.gov.uk/atr", "sent", "by",
-                  "e-mail"], tmp_path)
+    result = run(
+        ["atr", "submit", "gb", "trademark", str(LAST_YEAR), "https://www.ipo.gov.uk/atr", "sent", "by", "e-mail"],
+        tmp_path,
+    )
     assert result.exit_code == 0, result.output
     assert "office:   GB (United Kingdom)" in result.output and "sent by e-mail" in result.output
     [stored] = AtrStore(tmp_path).current()
     assert (stored.office, stored.ip_type, stored.year, stored.user_id) == (
-        "GB", "TM", LAST_YEAR, f"local:{getpass.getuser()}")
+        "GB",
+        "TM",
+        LAST_YEAR,
+        f"local:{getpass.getuser()}",
+    )
     again = run(["atr", "submit", "GB", "TM", str(LAST_YEAR), "https://www.ipo.gov.uk/atr-v2"], tmp_path)
     assert "replaced: https://www.ipo.gov.uk/atr" in again.output
     assert len(AtrStore(tmp_path).history("GB", "TM", LAST_YEAR)) == 2

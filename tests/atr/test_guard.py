@@ -12,7 +12,7 @@ import ipaddress
 import httpx
 import pytest
 
-from atr.guard import FetchFailed, FetchPolicy, USER_AGENT, checked_address, fetch, refusal
+from atr.guard import USER_AGENT, FetchFailed, FetchPolicy, checked_address, fetch, refusal
 from atr.throttle import HostThrottle
 from tests.atr.report_server import ReportSite
 
@@ -45,14 +45,31 @@ class Network:
         return self.answers.get(request.url.path, httpx.Response(404))
 
 
-@pytest.mark.parametrize("address, why", [
-    ("127.0.0.1", "loopback"), ("::1", "loopback"), ("10.1.2.3", "private"), ("172.16.5.4", "private"),
-    ("192.168.1.1", "private"), ("fc00::1", "private"), ("169.254.169.254", "link-local"), ("fe80::1", "link-local"),
-    ("224.0.0.1", "multicast"), ("ff02::1", "multicast"), ("0.0.0.0", "unspecified"), ("::", "unspecified"),
-    ("240.0.0.1", "private"), ("100.64.0.1", "non-public"), ("::ffff:127.0.0.1", "IPv4-mapped"),
-    ("::ffff:8.8.8.8", "IPv4-mapped"), ("2002:7f00:1::", "wrapping 127.0.0.1"), ("2002:a00:1::", "wrapping 10.0.0.1"),
-    ("64:ff9b::a00:1", "wrapping 10.0.0.1"), ("2001:db8::1", "private"),
-])
+@pytest.mark.parametrize(
+    "address, why",
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("10.1.2.3", "private"),
+        ("172.16.5.4", "private"),
+        ("192.168.1.1", "private"),
+        ("fc00::1", "private"),
+        ("169.254.169.254", "link-local"),
+        ("fe80::1", "link-local"),
+        ("224.0.0.1", "multicast"),
+        ("ff02::1", "multicast"),
+        ("0.0.0.0", "unspecified"),
+        ("::", "unspecified"),
+        ("240.0.0.1", "private"),
+        ("100.64.0.1", "non-public"),
+        ("::ffff:127.0.0.1", "IPv4-mapped"),
+        ("::ffff:8.8.8.8", "IPv4-mapped"),
+        ("2002:7f00:1::", "wrapping 127.0.0.1"),
+        ("2002:a00:1::", "wrapping 10.0.0.1"),
+        ("64:ff9b::a00:1", "wrapping 10.0.0.1"),
+        ("2001:db8::1", "private"),
+    ],
+)
 def test_non_public_addresses_are_refused(address, why):
     assert why in (refusal(ipaddress.ip_address(address)) or "")
 
@@ -69,13 +86,16 @@ def test_loopback_only_with_the_test_switch_and_never_mapped_or_private():
     assert "private" in refusal(ipaddress.ip_address("10.0.0.1"), allow_loopback=True)
 
 
-@pytest.mark.parametrize("answers, shown", [
-    (["10.0.0.7"], "resolves to 10.0.0.7, a private address"),
-    (["::ffff:10.0.0.7"], "an IPv4-mapped IPv6 address"),
-    (["::ffff:127.0.0.1"], "an IPv4-mapped IPv6 address"),
-    ([PUBLIC, "127.0.0.1"], "resolves to 127.0.0.1, a loopback address"),  # one bad answer refuses them all
-    (["169.254.169.254"], "a link-local address"),
-])
+@pytest.mark.parametrize(
+    "answers, shown",
+    [
+        (["10.0.0.7"], "resolves to 10.0.0.7, a private address"),
+        (["::ffff:10.0.0.7"], "an IPv4-mapped IPv6 address"),
+        (["::ffff:127.0.0.1"], "an IPv4-mapped IPv6 address"),
+        ([PUBLIC, "127.0.0.1"], "resolves to 127.0.0.1, a loopback address"),  # one bad answer refuses them all
+        (["169.254.169.254"], "a link-local address"),
+    ],
+)
 def test_lookups_that_return_refused_addresses_are_refused(answers, shown):
     with pytest.raises(FetchFailed) as refused:
         checked_address("reports.example.org", 443, HTTPS, resolver({"reports.example.org": answers}))
@@ -84,10 +104,17 @@ def test_lookups_that_return_refused_addresses_are_refused(answers, shown):
 
 def test_the_connection_goes_to_the_checked_address_with_the_real_name_in_host_and_sni():
     lookups = resolver({"reports.example.org": [PUBLIC]})
-    network = Network({"/atr.html": httpx.Response(200, html="<html><body><p>Report</p></body></html>",
-                                                   headers={"ETag": '"v1"'})})
-    got = fetch("https://reports.example.org/atr.html", HTTPS, {"If-None-Match": '"v0"', "Cookie": "x=1"},
-                resolver=lookups, throttle=NO_WAIT, transport=network.transport)
+    network = Network(
+        {"/atr.html": httpx.Response(200, html="<html><body><p>Report</p></body></html>", headers={"ETag": '"v1"'})}
+    )
+    got = fetch(
+        "https://reports.example.org/atr.html",
+        HTTPS,
+        {"If-None-Match": '"v0"', "Cookie": "x=1"},
+        resolver=lookups,
+        throttle=NO_WAIT,
+        transport=network.transport,
+    )
     assert got.status == 200 and got.header("etag") == '"v1"' and b"Report" in got.body
     [request] = network.seen
     assert request.url.host == PUBLIC and request.url.scheme == "https"
@@ -102,20 +129,28 @@ def test_the_connection_goes_to_the_checked_address_with_the_real_name_in_host_a
 def test_a_redirect_to_127_0_0_1_is_refused_before_any_connection():
     network = Network({"/atr": httpx.Response(302, headers={"Location": "http://127.0.0.1:8080/admin"})})
     with pytest.raises(FetchFailed) as refused:
-        fetch("https://reports.example.org/atr", FetchPolicy(allow_http=True), resolver=resolver(
-            {"reports.example.org": [PUBLIC]}), throttle=NO_WAIT, transport=network.transport)
+        fetch(
+            "https://reports.example.org/atr",
+            FetchPolicy(allow_http=True),
+            resolver=resolver({"reports.example.org": [PUBLIC]}),
+            throttle=NO_WAIT,
+            transport=network.transport,
+        )
     assert "127.0.0.1 is a loopback address" in refused.value.reason
     assert [r.url.host for r in network.seen] == [PUBLIC]
 
 
-@pytest.mark.parametrize("location, shown", [
-    ("https://[::ffff:127.0.0.1]/", "IPv4-mapped"),
-    ("https://intranet.example.org/", "resolves to 10.0.0.5, a private address"),
-    ("https://169.254.169.254/latest/meta-data", "link-local"),
-    ("http://reports.example.org/plain", "only https:// addresses"),
-    ("file:///etc/passwd", "uses file:"),
-    ("https://user:secret@reports.example.org/", "user name or password"),
-])
+@pytest.mark.parametrize(
+    "location, shown",
+    [
+        ("https://[::ffff:127.0.0.1]/", "IPv4-mapped"),
+        ("https://intranet.example.org/", "resolves to 10.0.0.5, a private address"),
+        ("https://169.254.169.254/latest/meta-data", "link-local"),
+        ("http://reports.example.org/plain", "only https:// addresses"),
+        ("file:///etc/passwd", "uses file:"),
+        ("https://user:secret@reports.example.org/", "user name or password"),
+    ],
+)
 def test_every_redirect_is_checked_like_the_link(location, shown):
     network = Network({"/atr": httpx.Response(301, headers={"Location": location})})
     lookups = resolver({"reports.example.org": [PUBLIC], "intranet.example.org": ["10.0.0.5"]})
@@ -129,35 +164,64 @@ def test_at_most_five_redirects():
     answers = {f"/r{i}": httpx.Response(302, headers={"Location": f"/r{i + 1}"}) for i in range(10)}
     network = Network(answers)
     with pytest.raises(FetchFailed, match="redirects more than 5 times"):
-        fetch("https://reports.example.org/r0", HTTPS, resolver=resolver({"reports.example.org": [PUBLIC]}),
-              throttle=NO_WAIT, transport=network.transport)
+        fetch(
+            "https://reports.example.org/r0",
+            HTTPS,
+            resolver=resolver({"reports.example.org": [PUBLIC]}),
+            throttle=NO_WAIT,
+            transport=network.transport,
+        )
     assert len(network.seen) == 6
-    five = Network({**{f"/r{i}": httpx.Response(302, headers={"Location": f"/r{i + 1}"}) for i in range(5)},
-                    "/r5": httpx.Response(200, html="<html><body><p>x</p></body></html>")})
-    got = fetch("https://reports.example.org/r0", HTTPS, resolver=resolver({"reports.example.org": [PUBLIC]}),
-                throttle=NO_WAIT, transport=five.transport)
+    five = Network(
+        {
+            **{f"/r{i}": httpx.Response(302, headers={"Location": f"/r{i + 1}"}) for i in range(5)},
+            "/r5": httpx.Response(200, html="<html><body><p>x</p></body></html>"),
+        }
+    )
+    got = fetch(
+        "https://reports.example.org/r0",
+        HTTPS,
+        resolver=resolver({"reports.example.org": [PUBLIC]}),
+        throttle=NO_WAIT,
+        transport=five.transport,
+    )
     assert got.status == 200 and got.final_url == "https://reports.example.org/r5"
 
 
 def test_cookies_set_by_a_site_are_never_sent_back():
-    network = Network({
-        "/login-then-report": httpx.Response(302, headers={"Location": "/report", "Set-Cookie": "session=abc"}),
-        "/report": httpx.Response(200, html="<html><body><p>x</p></body></html>"),
-    })
-    fetch("https://reports.example.org/login-then-report", HTTPS, resolver=resolver(
-        {"reports.example.org": [PUBLIC]}), throttle=NO_WAIT, transport=network.transport)
+    network = Network(
+        {
+            "/login-then-report": httpx.Response(302, headers={"Location": "/report", "Set-Cookie": "session=abc"}),
+            "/report": httpx.Response(200, html="<html><body><p>x</p></body></html>"),
+        }
+    )
+    fetch(
+        "https://reports.example.org/login-then-report",
+        HTTPS,
+        resolver=resolver({"reports.example.org": [PUBLIC]}),
+        throttle=NO_WAIT,
+        transport=network.transport,
+    )
     assert [("Cookie" in r.headers) for r in network.seen] == [False, False]
 
 
-@pytest.mark.parametrize("url, shown", [
-    ("http://reports.example.org/atr", "only https:// addresses are fetched"),
-    ("ftp://reports.example.org/atr", "uses ftp:"),
-    ("https://u:p@reports.example.org/atr", "user name or password"),
-])
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("http://reports.example.org/atr", "only https:// addresses are fetched"),
+        ("ftp://reports.example.org/atr", "uses ftp:"),
+        ("https://u:p@reports.example.org/atr", "user name or password"),
+    ],
+)
 def test_only_https_without_credentials_by_default(url, shown):
     with pytest.raises(FetchFailed, match=shown):
-        fetch(url, HTTPS, resolver=resolver({"reports.example.org": [PUBLIC]}), throttle=NO_WAIT,
-              transport=Network({}).transport)
+        fetch(
+            url,
+            HTTPS,
+            resolver=resolver({"reports.example.org": [PUBLIC]}),
+            throttle=NO_WAIT,
+            transport=Network({}).transport,
+        )
 
 
 def test_size_is_capped_by_the_declared_length_and_by_what_arrives():
@@ -165,8 +229,13 @@ def test_size_is_capped_by_the_declared_length_and_by_what_arrives():
     lookups = resolver({"reports.example.org": [PUBLIC]})
     declared = Network({"/big.pdf": httpx.Response(200, content=b"%PDF-" + b"x" * 5000)})
     with pytest.raises(FetchFailed, match=r"the file is over 0.001 MB"):
-        fetch("https://reports.example.org/big.pdf", policy, resolver=lookups, throttle=NO_WAIT,
-              transport=declared.transport)
+        fetch(
+            "https://reports.example.org/big.pdf",
+            policy,
+            resolver=lookups,
+            throttle=NO_WAIT,
+            transport=declared.transport,
+        )
 
     def chunks():  # no Content-Length: counted as it arrives
         for _ in range(10):
@@ -174,8 +243,13 @@ def test_size_is_capped_by_the_declared_length_and_by_what_arrives():
 
     streamed = Network({"/big.html": httpx.Response(200, content=chunks())})
     with pytest.raises(FetchFailed, match=r"the file is over 0.001 MB"):
-        fetch("https://reports.example.org/big.html", policy, resolver=lookups, throttle=NO_WAIT,
-              transport=streamed.transport)
+        fetch(
+            "https://reports.example.org/big.html",
+            policy,
+            resolver=lookups,
+            throttle=NO_WAIT,
+            transport=streamed.transport,
+        )
 
 
 def test_a_name_that_cannot_be_found_is_a_reason_not_a_crash():
@@ -197,8 +271,12 @@ def test_a_local_server_is_reached_only_with_the_test_switches_and_times_out():
         with pytest.raises(FetchFailed, match="only https://"):
             fetch(site.url("/ok.html", "reports.jpo.test"), HTTPS, resolver=lookups, throttle=NO_WAIT)
         with pytest.raises(FetchFailed, match="loopback"):
-            fetch(site.url("/ok.html", "reports.jpo.test"), FetchPolicy(allow_http=True), resolver=lookups,
-                  throttle=NO_WAIT)
+            fetch(
+                site.url("/ok.html", "reports.jpo.test"),
+                FetchPolicy(allow_http=True),
+                resolver=lookups,
+                throttle=NO_WAIT,
+            )
         test_only = FetchPolicy(allow_http=True, allow_loopback=True, timeout=0.5)
         got = fetch(site.url("/ok.html", "reports.jpo.test"), test_only, resolver=lookups, throttle=NO_WAIT)
         assert got.status == 200 and b"fine" in got.body
@@ -249,13 +327,54 @@ def _certificates(folder):  # type: ignore[no-untyped-def]
         subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
 
     (folder / "san.ext").write_text("subjectAltName=DNS:reports.jpo.test\n")
-    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-        "-subj", "/CN=CWS test CA", "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "site.key", "-out", "site.csr", "-subj",
-        "/CN=reports.jpo.test")
-    run("x509", "-req", "-in", "site.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
-        "site.pem", "-days", "2", "-extfile", "san.ext")
+    run(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=CWS test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    )
+    run(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "site.key",
+        "-out",
+        "site.csr",
+        "-subj",
+        "/CN=reports.jpo.test",
+    )
+    run(
+        "x509",
+        "-req",
+        "-in",
+        "site.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "site.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+    )
     return folder / "ca.pem", folder / "site.pem", folder / "site.key"
 
 

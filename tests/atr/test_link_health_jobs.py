@@ -16,8 +16,10 @@ from jobs import runtime, tasks
 from jobs.deadlines import load_deadlines
 from tests.atr.conftest import JPO_2024, SITE_HOST
 
-GB_TM = "<html><head><title>UKIPO ATR 2024</title></head><body><h1>Trade marks</h1><h2>Online filing</h2>" \
-        "<p>In 2024 the UKIPO replaced its trade mark filing service with a new digital service.</p></body></html>"
+GB_TM = (
+    "<html><head><title>UKIPO ATR 2024</title></head><body><h1>Trade marks</h1><h2>Online filing</h2>"
+    "<p>In 2024 the UKIPO replaced its trade mark filing service with a new digital service.</p></body></html>"
+)
 
 
 class Posts:
@@ -37,8 +39,9 @@ class Posts:
 @pytest.fixture()
 def jobs_runtime(link_settings, site, memo_model, tmp_path):
     deadlines = tmp_path / "deadlines.yaml"
-    deadlines.write_text("deadlines:\n  - {id: atr-2024, title: ATRs on 2024 activities, due: 2026-06-30, "
-                         "remind_days_before: [7]}\n")
+    deadlines.write_text(
+        "deadlines:\n  - {id: atr-2024, title: ATRs on 2024 activities, due: 2026-06-30, remind_days_before: [7]}\n"
+    )
     settings = link_settings.model_copy(deep=True)
     settings.jobs.secretariat_channel = "C0SECRET1"
     settings.jobs.maintainers_channel = "C0MAINTAIN"

@@ -37,12 +37,15 @@ def docx_bytes(text: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("content_type, body, kind", [
-    ("text/html; charset=utf-8", b"<html><body><p>x</p></body></html>", "html"),
-    ("application/octet-stream", b"\xef\xbb\xbf<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
-    (None, b"%PDF-1.7 ...", "pdf"),
-    ("text/html", b"%PDF-1.4 mislabelled", "pdf"),  # the file's own bytes win
-])
+@pytest.mark.parametrize(
+    "content_type, body, kind",
+    [
+        ("text/html; charset=utf-8", b"<html><body><p>x</p></body></html>", "html"),
+        ("application/octet-stream", b"\xef\xbb\xbf<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
+        (None, b"%PDF-1.7 ...", "pdf"),
+        ("text/html", b"%PDF-1.4 mislabelled", "pdf"),  # the file's own bytes win
+    ],
+)
 def test_kinds_by_type_and_magic_bytes(content_type, body, kind):
     assert kind_of(content_type, body) == kind
 
@@ -58,16 +61,26 @@ def test_word_documents_are_recognised_and_other_zips_are_not():
         kind_of("application/zip", other.getvalue())
 
 
-@pytest.mark.parametrize("content_type, body, reason", [
-    ("image/png", b"\x89PNG\r\n\x1a\n....", "the link returns image/png, not an HTML page, a PDF or a Word document"),
-    ("application/msword", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1....", "old-format Word document (.doc)"),
-    ("application/pdf", b"<html>not a pdf</html>", "the link says it returns a PDF, but the file is not one"),
-    ("text/html", b"<html><body><form><input name=u><input type='password' name=p></form></body></html>",
-     "the page is a login form"),
-    ("text/html", b"   ", "the link returns an empty file"),
-    ("text/html", b"<html><body><script>app()</script></body></html>", "the page has no text to index"),
-    ("application/pdf", b"%PDF-1.4 garbage", "the PDF cannot be read"),
-])
+@pytest.mark.parametrize(
+    "content_type, body, reason",
+    [
+        (
+            "image/png",
+            b"\x89PNG\r\n\x1a\n....",
+            "the link returns image/png, not an HTML page, a PDF or a Word document",
+        ),
+        ("application/msword", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1....", "old-format Word document (.doc)"),
+        ("application/pdf", b"<html>not a pdf</html>", "the link says it returns a PDF, but the file is not one"),
+        (
+            "text/html",
+            b"<html><body><form><input name=u><input type='password' name=p></form></body></html>",
+            "the page is a login form",
+        ),
+        ("text/html", b"   ", "the link returns an empty file"),
+        ("text/html", b"<html><body><script>app()</script></body></html>", "the page has no text to index"),
+        ("application/pdf", b"%PDF-1.4 garbage", "the PDF cannot be read"),
+    ],
+)
 def test_what_is_refused_is_named(content_type, body, reason):
     with pytest.raises(ContentRefused) as refused:
         read_report(content_type, body)
@@ -84,17 +97,30 @@ def submit(settings, url: str, office: str = "JP", ip_type: str = "PI"):  # type
     return AtrStore(settings.data_dir).submit(Submission(office, ip_type, 2024, url), "T", "U")
 
 
-@pytest.mark.parametrize("path, serve, told", [
-    ("/gone.html", None, "the link returns 404"),
-    ("/login.html", {"body": "<html><body><form><input type=password></form></body></html>"},
-     "the page is a login form"),
-    ("/huge.pdf", {"body": b"%PDF-1.4 " + b"0" * 1_100_000, "content_type": "application/pdf"},
-     "the file is over 1 MB"),
-    ("/logo.png", {"body": b"\x89PNG\r\n\x1a\n" + b"0" * 100, "content_type": "image/png"},
-     "the link returns image/png"),
-])
-def test_the_follow_up_says_why_a_report_was_not_read_and_nothing_submitted_changes(link_settings, site, path,
-                                                                                   serve, told):
+@pytest.mark.parametrize(
+    "path, serve, told",
+    [
+        ("/gone.html", None, "the link returns 404"),
+        (
+            "/login.html",
+            {"body": "<html><body><form><input type=password></form></body></html>"},
+            "the page is a login form",
+        ),
+        (
+            "/huge.pdf",
+            {"body": b"%PDF-1.4 " + b"0" * 1_100_000, "content_type": "application/pdf"},
+            "the file is over 1 MB",
+        ),
+        (
+            "/logo.png",
+            {"body": b"\x89PNG\r\n\x1a\n" + b"0" * 100, "content_type": "image/png"},
+            "the link returns image/png",
+        ),
+    ],
+)
+def test_the_follow_up_says_why_a_report_was_not_read_and_nothing_submitted_changes(
+    link_settings, site, path, serve, told
+):
     if serve:
         site.serve(path, **serve)
     url = site.url(path, SITE_HOST)
@@ -119,8 +145,11 @@ def test_a_refused_address_is_a_reason_too(link_settings, site, monkeypatch):
 
 
 def test_a_pdf_report_is_indexed_in_its_own_source(link_settings, site, memo_model):
-    site.serve("/atr.pdf", pdf_bytes("Use of AI tools\n\nThe office introduced an AI-based search tool in 2024."),
-               content_type="application/pdf")
+    site.serve(
+        "/atr.pdf",
+        pdf_bytes("Use of AI tools\n\nThe office introduced an AI-based search tool in 2024."),
+        content_type="application/pdf",
+    )
     follow = read_and_index(link_settings, submit(link_settings, site.url("/atr.pdf", SITE_HOST), "GB", "TM"))
     assert follow.text.startswith("Read and indexed the report at")
     assert "ATR/TM 2024, United Kingdom (GB)" in follow.text
@@ -132,7 +161,7 @@ def test_a_build_from_before_the_office_column_still_serves_and_is_carried_forwa
     from index.layout import live_build
     from index.runner import run_build
 
-    run_build(link_settings, progress=lambda _l, _t: (lambda _n: None))
+    run_build(link_settings, progress=lambda _l, _t: lambda _n: None)
     with sqlite3.connect(live_build(link_settings.index_root) / "passages.db") as db:
         for column in ("office", "read_on", "failing_since", "stale"):  # as the previous version wrote it
             db.execute(f"alter table documents drop column {column}")

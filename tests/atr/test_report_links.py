@@ -25,8 +25,9 @@ DOC = "atr-JP-PI-2024-html/report.html"
 
 
 def cws(settings, *args):  # type: ignore[no-untyped-def]
-    result = CliRunner().invoke(cli, ["--config", str(settings.config_path), *args], env={"CWS_CORPUS_DIRS": ""},
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["--config", str(settings.config_path), *args], env={"CWS_CORPUS_DIRS": ""}, catch_exceptions=False
+    )
     assert "Traceback" not in result.output
     return result
 
@@ -78,7 +79,10 @@ def test_unchanged_costs_one_conditional_request_and_a_change_is_reindexed(link_
     assert "2024  JP  PI  read: 3 passages" in changed.output and "1 changed" in changed.output
     assert "generative AI assistant" in json.dumps(ask(link_settings, "--office", "JP"))
     assert [c["outcome"] for c in LinkStore(link_settings.data_dir).checks(("JP", "PI", 2024))] == [
-        "read", "unchanged", "read"]
+        "read",
+        "unchanged",
+        "read",
+    ]
 
 
 def test_a_404_is_a_broken_link_reported_and_the_report_leaves_the_index(link_settings, site, memo_model):
@@ -124,6 +128,7 @@ def test_a_replaced_link_drops_the_old_report(link_settings, site, memo_model):
     replaced = cws(link_settings, "atr", "submit", "JP", "PI", "2024", site.url("/new.html", SITE_HOST))
     assert "replaced: " in replaced.output and "Read and indexed" in replaced.output
     answer = ask(link_settings, "--office", "JP")
-    assert all("Artificial intelligence" in s["citation"] or "Use of AI" not in s["citation"]
-               for s in answer["sources"])
+    assert all(
+        "Artificial intelligence" in s["citation"] or "Use of AI" not in s["citation"] for s in answer["sources"]
+    )
     assert {s["url"] for s in answer["sources"]} == {site.url("/new.html", SITE_HOST)}

@@ -69,7 +69,8 @@ WRITER = textwrap.dedent(
     store = AtrStore(Path({data!r}))
     for i in range({count}):
         office = {offices!r}[i % len({offices!r})]
-        s = validate(office, "TM", 2000 + i % 20, f"https://x.org/{{sys.argv[1]}}/{{i}}", "", current_year=2026, first_year=2000)
+        url = f"https://x.org/{{sys.argv[1]}}/{{i}}"
+        s = validate(office, "TM", 2000 + i % 20, url, "", current_year=2026, first_year=2000)
         store.submit(s, "T", sys.argv[1])
         print("CONFIRMED", i, flush=True)
     """
@@ -79,8 +80,10 @@ WRITER = textwrap.dedent(
 def test_two_processes_submitting_at_once_lose_nothing(tmp_path):
     AtrStore(tmp_path)
     script = WRITER.format(repo=str(REPO), data=str(tmp_path), count=60, offices=["GB", "FR", "DE"])
-    procs = [subprocess.Popen([sys.executable, "-c", script, name], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for name in ("A", "B")]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, name], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for name in ("A", "B")
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode == 0 for p in procs), [o[1].decode()[-500:] for o in outputs]
     store = AtrStore(tmp_path)

@@ -7,27 +7,67 @@ from atr.offices import normalize_office
 from atr.validation import field_errors, normalize_type, normalize_url, normalize_year, validate
 
 
-@pytest.mark.parametrize("raw, code", [("GB", "GB"), ("gb", "GB"), (" fr ", "FR"), ("EP", "EP"), ("wo", "WO"),
-                                       ("EM", "EM"), ("EA", "EA"), ("AP", "AP"), ("OA", "OA"), ("GC", "GC"),
-                                       ("XN", "XN"), ("XU", "XU"), ("XV", "XV"), ("BX", "BX"), ("QZ", "QZ"),
-                                       ("IB", "IB"), ("JP", "JP"), ("kr", "KR"), ("BN", "BN")])
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ("GB", "GB"),
+        ("gb", "GB"),
+        (" fr ", "FR"),
+        ("EP", "EP"),
+        ("wo", "WO"),
+        ("EM", "EM"),
+        ("EA", "EA"),
+        ("AP", "AP"),
+        ("OA", "OA"),
+        ("GC", "GC"),
+        ("XN", "XN"),
+        ("XU", "XU"),
+        ("XV", "XV"),
+        ("BX", "BX"),
+        ("QZ", "QZ"),
+        ("IB", "IB"),
+        ("JP", "JP"),
+        ("kr", "KR"),
+        ("BN", "BN"),
+    ],
+)
 def test_good_office_codes(raw, code):
     assert normalize_office(raw) == code
 
 
-@pytest.mark.parametrize("raw, message", [
-    ("UK", "did you mean GB?"), ("uk", "did you mean GB?"), ("EU", "did you mean EM?"),
-    ("ZZ", "not a WIPO ST.3 office code"), ("XX", "not a WIPO ST.3 office code"), ("GBR", "two-letter"),
-    ("G1", "two-letter"), ("", "missing"), ("EPO", "did you mean EP?"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("UK", "did you mean GB?"),
+        ("uk", "did you mean GB?"),
+        ("EU", "did you mean EM?"),
+        ("ZZ", "not a WIPO ST.3 office code"),
+        ("XX", "not a WIPO ST.3 office code"),
+        ("GBR", "two-letter"),
+        ("G1", "two-letter"),
+        ("", "missing"),
+        ("EPO", "did you mean EP?"),
+    ],
+)
 def test_bad_office_codes(raw, message):
     with pytest.raises(InvalidSubmission, match=message) as info:
         normalize_office(raw)
     assert info.value.field == "office"
 
 
-@pytest.mark.parametrize("raw, code", [("PI", "PI"), ("tm", "TM"), ("ID", "ID"), ("patent", "PI"),
-                                       ("Trademark", "TM"), ("design", "ID"), ("industrial design", "ID"), ("ATR/TM", "TM")])
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ("PI", "PI"),
+        ("tm", "TM"),
+        ("ID", "ID"),
+        ("patent", "PI"),
+        ("Trademark", "TM"),
+        ("design", "ID"),
+        ("industrial design", "ID"),
+        ("ATR/TM", "TM"),
+    ],
+)
 def test_types(raw, code):
     assert normalize_type(raw) == code
 
@@ -38,8 +78,17 @@ def test_bad_types(raw):
         normalize_type(raw)
 
 
-@pytest.mark.parametrize("raw, message", [("24", "not a year"), ("20245", "not a year"), ("２０２４", "not a year"),
-                                          ("2027", "in the future"), ("1990", "before 2000"), ("two", "not a year")])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("24", "not a year"),
+        ("20245", "not a year"),
+        ("２０２４", "not a year"),
+        ("2027", "in the future"),
+        ("1990", "before 2000"),
+        ("two", "not a year"),
+    ],
+)
 def test_bad_years(raw, message):
     with pytest.raises(InvalidSubmission, match=message):
         normalize_year(raw, current_year=2026, first_year=2000)
@@ -49,14 +98,17 @@ def test_good_year():
     assert normalize_year("2026", current_year=2026, first_year=2000) == 2026
 
 
-@pytest.mark.parametrize("raw, normal", [
-    ("https://www.wipo.int/atr/2024", "https://www.wipo.int/atr/2024"),
-    ("<https://www.ipo.gov.uk/report>", "https://www.ipo.gov.uk/report"),
-    ("<https://www.ipo.gov.uk/report|Annual report>", "https://www.ipo.gov.uk/report"),
-    ("HTTPS://WWW.JPO.GO.JP", "https://www.jpo.go.jp/"),
-    ("https://bücher.de/atr", "https://xn--bcher-kva.de/atr"),
-    ("https://例え.jp/atr", "https://xn--r8jz45g.jp/atr"),
-])
+@pytest.mark.parametrize(
+    "raw, normal",
+    [
+        ("https://www.wipo.int/atr/2024", "https://www.wipo.int/atr/2024"),
+        ("<https://www.ipo.gov.uk/report>", "https://www.ipo.gov.uk/report"),
+        ("<https://www.ipo.gov.uk/report|Annual report>", "https://www.ipo.gov.uk/report"),
+        ("HTTPS://WWW.JPO.GO.JP", "https://www.jpo.go.jp/"),
+        ("https://bücher.de/atr", "https://xn--bcher-kva.de/atr"),
+        ("https://例え.jp/atr", "https://xn--r8jz45g.jp/atr"),
+    ],
+)
 def test_good_urls(raw, normal):
     assert normalize_url(raw) == normal
 
@@ -99,6 +151,19 @@ def test_field_errors_reports_every_bad_field():
 
 
 def test_validate_returns_normalised_submission():
-    s = validate("gb", "trademark", "2024", "<https://ipo.gov.uk/atr|x>", "  simplified   template ",
-                 current_year=2026, first_year=2000)
-    assert (s.office, s.ip_type, s.year, s.url, s.note) == ("GB", "TM", 2024, "https://ipo.gov.uk/atr", "simplified template")
+    s = validate(
+        "gb",
+        "trademark",
+        "2024",
+        "<https://ipo.gov.uk/atr|x>",
+        "  simplified   template ",
+        current_year=2026,
+        first_year=2000,
+    )
+    assert (s.office, s.ip_type, s.year, s.url, s.note) == (
+        "GB",
+        "TM",
+        2024,
+        "https://ipo.gov.uk/atr",
+        "simplified template",
+    )

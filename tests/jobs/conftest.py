@@ -62,7 +62,9 @@ def job_settings(tmp_path):
 @pytest.fixture()
 def installed(job_settings, fake_slack):
     """The jobs runtime with a real WebClient pointed at the fake Slack API."""
-    client = WebClient(token="xoxb-test", base_url=fake_slack.api_url, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)])
+    client = WebClient(
+        token="xoxb-test", base_url=fake_slack.api_url, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)]
+    )
     rt = runtime.Runtime.from_settings(job_settings, environ={})
     rt.poster = Poster(client, min_interval=1.0)
     runtime.install(rt)

@@ -41,7 +41,7 @@ def main() -> None:
             code = 0
             try:
                 _run(job)
-            except BaseException:  # noqa: BLE001 - reported on stderr, the exit code says it failed
+            except BaseException:
                 traceback.print_exc()
                 code = 1
             os._exit(code)

@@ -25,9 +25,13 @@ def test_reminders_without_a_token_print_and_use_nothing_up(job_settings, fake_s
     dry = run(job_settings, "reminders", "--at", "2026-06-29T09:10")
     assert dry.exit_code == 0, dry.output
     assert "No SLACK_BOT_TOKEN: a dry run" in dry.output
-    assert "would post to C0SECRET1:\n  :alarm_clock: *ATR submissions on 2025 activities* is due tomorrow" in dry.output
-    assert dry.output.rstrip().endswith("reminders: dry run (no SLACK_BOT_TOKEN), nothing posted or recorded: "
-                                        "1 to send, 2 to record as missed, 0 already done")
+    assert (
+        "would post to C0SECRET1:\n  :alarm_clock: *ATR submissions on 2025 activities* is due tomorrow" in dry.output
+    )
+    assert dry.output.rstrip().endswith(
+        "reminders: dry run (no SLACK_BOT_TOKEN), nothing posted or recorded: "
+        "1 to send, 2 to record as missed, 0 already done"
+    )
     assert Ledger(job_settings.data_dir).rows() == []
     real = run(job_settings, "reminders", "--at", "2026-06-29T09:10", token_for=fake_slack)
     assert real.output.startswith("reminders: 1 sent, 2 missed"), real.output
@@ -47,10 +51,15 @@ def test_digest_without_a_token_prints_its_channel_and_records_nothing(job_setti
 
 def test_dry_run_nudges_record_nothing(job_settings, fake_slack, tmp_path):
     config = tmp_path / "nudging.yaml"
-    config.write_text(job_settings.config_path.read_text().replace("  grace_hours: 12\n",
-                                                                   "  grace_hours: 12\n  nudge_delegates: true\n"))
+    config.write_text(
+        job_settings.config_path.read_text().replace(
+            "  grace_hours: 12\n", "  grace_hours: 12\n  nudge_delegates: true\n"
+        )
+    )
     store = AtrStore(job_settings.data_dir)
-    store.submit(validate("GB", "TM", 2024, "https://gb.example.org/a", "", current_year=2026, first_year=2000), "T", "U")
+    store.submit(
+        validate("GB", "TM", 2024, "https://gb.example.org/a", "", current_year=2026, first_year=2000), "T", "U"
+    )
     result = CliRunner().invoke(cli, ["--config", str(config), "jobs", "run", "reminders", "--at", "2026-06-29T09:10"])
     assert "would post to U0GBDELEG:" in result.output, result.output
     assert Ledger(job_settings.data_dir).rows() == []
@@ -91,7 +100,9 @@ def test_no_expected_offices_is_not_everyone_submitted(tmp_path):
     note = missing_note(store, 2025, [])
     assert "Every expected office" not in note
     assert "no expected offices are configured (atr.expected_offices) and none submitted for 2024" in note
-    store.submit(validate("GB", "TM", 2025, "https://gb.example.org/a", "", current_year=2026, first_year=2000), "T", "U")
+    store.submit(
+        validate("GB", "TM", 2025, "https://gb.example.org/a", "", current_year=2026, first_year=2000), "T", "U"
+    )
     assert "Submitted so far: GB." in missing_note(store, 2025, [])
     assert missing_note(store, 2025, ["GB"]).startswith("Not yet submitted for 2025:")  # configured: as before
 

@@ -28,8 +28,12 @@ def copies(fake, key: str = KEY) -> int:  # type: ignore[no-untyped-def]
 
 
 def impatient(fake, timeout: int = 1) -> Poster:  # type: ignore[no-untyped-def]
-    client = WebClient(token="xoxb-test", base_url=fake.api_url, timeout=timeout,
-                       retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)])
+    client = WebClient(
+        token="xoxb-test",
+        base_url=fake.api_url,
+        timeout=timeout,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
+    )
     return Poster(client, min_interval=1.0)
 
 
@@ -91,9 +95,11 @@ def test_a_post_being_sent_by_a_live_process_is_left_to_it(installed, fake_slack
     try:
         stat = open(f"/proc/{sleeper.pid}/stat").read().rsplit(")", 1)[1].split()
         with connected(installed.settings.data_dir) as db, db.conn:
-            db.conn.execute("insert into job_posts (key, kind, subject, channel, scheduled_for, state, claimed_at, "
-                            "attempts, owner) values (?, 'reminder', 'atr-2025', 'C0SECRET1', '', 'sending', ?, 1, ?)",
-                            (KEY, datetime.now().astimezone().isoformat(timespec="seconds"), f"{sleeper.pid}:{stat[19]}"))
+            db.conn.execute(
+                "insert into job_posts (key, kind, subject, channel, scheduled_for, state, claimed_at, "
+                "attempts, owner) values (?, 'reminder', 'atr-2025', 'C0SECRET1', '', 'sending', ?, 1, ?)",
+                (KEY, datetime.now().astimezone().isoformat(timespec="seconds"), f"{sleeper.pid}:{stat[19]}"),
+            )
         assert "1 being posted by another process" in tasks.reminders(AT)
         assert copies(fake_slack) == 0
     finally:
@@ -106,9 +112,11 @@ def test_a_post_being_sent_by_a_live_process_is_left_to_it(installed, fake_slack
 def test_a_claim_left_by_the_old_code_is_resolved(installed, fake_slack):
     """Rows the old code left 'claimed' (crashed before posting) were never sent and never reported."""
     with connected(installed.settings.data_dir) as db, db.conn:
-        db.conn.execute("insert into job_posts (key, kind, subject, channel, scheduled_for, state, claimed_at, attempts) "
-                        "values (?, 'reminder', 'atr-2025', 'C0SECRET1', '', 'claimed', ?, 1)",
-                        (KEY, datetime.now().astimezone().isoformat(timespec="seconds")))
+        db.conn.execute(
+            "insert into job_posts (key, kind, subject, channel, scheduled_for, state, claimed_at, attempts) "
+            "values (?, 'reminder', 'atr-2025', 'C0SECRET1', '', 'claimed', ?, 1)",
+            (KEY, datetime.now().astimezone().isoformat(timespec="seconds")),
+        )
     assert tasks.reminders(AT).startswith("reminders: 1 sent")
     assert copies(fake_slack) == 1
 
@@ -130,7 +138,7 @@ def test_jobs_client_retries_only_what_certainly_did_not_reach_slack(job_setting
     poster = Poster(client, min_interval=0)
     try:
         poster.post("C0SECRET1", "hello", key="k")
-    except Exception:  # noqa: BLE001 - the 500 is the point
+    except Exception:
         pass
     assert len(fake_slack.calls_to("chat.postMessage")) == 1  # not retried: Slack may have stored it
 
@@ -153,8 +161,13 @@ for n in range(3):
 def test_two_posting_processes_keep_a_second_between_posts_to_a_channel(job_settings, fake_slack, tmp_path):
     go = tmp_path / "go"
     env = dict(os.environ)
-    processes = [subprocess.Popen([sys.executable, "-c", SPACING_SCRIPT, str(job_settings.config_path),
-                                   fake_slack.api_url, str(go), name], env=env) for name in ("a", "b")]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", SPACING_SCRIPT, str(job_settings.config_path), fake_slack.api_url, str(go), name],
+            env=env,
+        )
+        for name in ("a", "b")
+    ]
     wait_for(lambda: all(Path(f"{go}-{name}").exists() for name in ("a", "b")), timeout=60, what="both to be ready")
     go.touch()  # both post at once
     assert [p.wait(timeout=60) for p in processes] == [0, 0]

@@ -12,7 +12,11 @@ from tests.conftest import make_settings
 
 
 def env_for(job_settings, fake_slack):
-    return {"CWS_CONFIG": str(job_settings.config_path), "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": fake_slack.api_url}
+    return {
+        "CWS_CONFIG": str(job_settings.config_path),
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_API_URL": fake_slack.api_url,
+    }
 
 
 def test_run_reminders_at_twice_sends_once(job_settings, fake_slack):
@@ -27,7 +31,9 @@ def test_run_reminders_at_twice_sends_once(job_settings, fake_slack):
 
 
 def test_bad_at_is_refused(job_settings, fake_slack):
-    result = CliRunner().invoke(cli, ["jobs", "run", "reminders", "--at", "tomorrow"], env=env_for(job_settings, fake_slack))
+    result = CliRunner().invoke(
+        cli, ["jobs", "run", "reminders", "--at", "tomorrow"], env=env_for(job_settings, fake_slack)
+    )
     assert result.exit_code == 2 and "not an ISO-8601 time" in result.output
 
 
@@ -69,7 +75,7 @@ def test_failed_reindex_leaves_the_old_index_answering(tmp_path, corpus_copy, em
     from index.runner import run_build
 
     settings = _reindex_settings(tmp_path, corpus_copy, embedder)
-    run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None))
+    run_build(settings, embedder=embedder, progress=lambda _l, _t: lambda _n: None)
     before = live_name(settings.index_root)
     (corpus_copy / "new.md").write_text("# New\n\nSomething new about ST.26.\n")
     broken = _reindex_settings(tmp_path, corpus_copy, embedder, path=tmp_path / "no-such-model")
@@ -83,7 +89,7 @@ def test_reindex_while_questions_keep_coming(tmp_path, corpus_copy, embedder):
     from index.runner import run_build
 
     settings = _reindex_settings(tmp_path, corpus_copy, embedder)
-    run_build(settings, embedder=embedder, progress=lambda _l, _t: (lambda _n: None))
+    run_build(settings, embedder=embedder, progress=lambda _l, _t: lambda _n: None)
     engine = AnswerEngine(settings, embedder)
     stop, failures, versions = threading.Event(), [], set()
 
@@ -94,7 +100,7 @@ def test_reindex_while_questions_keep_coming(tmp_path, corpus_copy, embedder):
                 versions.add(answer.index_version)
                 if "July 1, 2027" not in answer.text:
                     failures.append(answer.text)
-            except Exception as exc:  # noqa: BLE001 - the test records any failure at all
+            except Exception as exc:
                 failures.append(repr(exc))
 
     asker = threading.Thread(target=keep_asking)

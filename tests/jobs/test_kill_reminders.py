@@ -42,10 +42,15 @@ class Zygote:
     """The forking worker: `run(job)` forks a child for the job and returns its exit code (-9: killed)."""
 
     def __init__(self, log: Path) -> None:
-        self._log = open(log, "w")  # noqa: SIM115 - open for the zygote's life
+        self._log = open(log, "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.jobs.crash_worker"], cwd=REPO, env=dict(os.environ),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True,
+            [sys.executable, "-m", "tests.jobs.crash_worker"],
+            cwd=REPO,
+            env=dict(os.environ),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            text=True,
         )
         assert "ready" in json.loads(self.process.stdout.readline())
         self.current: int | None = None
@@ -96,13 +101,17 @@ def _scenario(tmp_path: Path, name: str, number: int) -> tuple[Path, Path, list[
     folder.mkdir()
     channels = [f"C0K{number}R{i:02d}" for i in range(REMINDERS)]
     deadlines = folder / "deadlines.yaml"
-    deadlines.write_text("deadlines:\n" + "".join(
-        f"  - {{id: d{i:02d}, title: Deadline {i}, due: 2026-07-01, remind_days_before: [1], channel: {c}}}\n"
-        for i, c in enumerate(channels)
-    ))
+    deadlines.write_text(
+        "deadlines:\n"
+        + "".join(
+            f"  - {{id: d{i:02d}, title: Deadline {i}, due: 2026-07-01, remind_days_before: [1], channel: {c}}}\n"
+            for i, c in enumerate(channels)
+        )
+    )
     config = folder / "cws.yaml"
-    config.write_text(f"data_dir: {folder / 'data'}\njobs:\n  deadlines_file: {deadlines}\n"
-                      "  secretariat_channel: C0SECRET1\n")
+    config.write_text(
+        f"data_dir: {folder / 'data'}\njobs:\n  deadlines_file: {deadlines}\n  secretariat_channel: C0SECRET1\n"
+    )
     keys = [f"reminder:d{i:02d}:1:{c}" for i, c in enumerate(channels)]
     return config, folder / "data", keys, channels
 
@@ -123,8 +132,11 @@ def test_kill_9_anywhere_loses_and_duplicates_no_reminder(tmp_path, fake_slack, 
         "in flight, stored": (repeat(None), "stored", False),  # Slack has it; the reply never arrives
         "in flight, lost": (repeat(None), "lost", False),  # Slack does not have it
         "posted": (repeat("posted"), None, False),  # Slack answered; not yet recorded as sent
-        "recovering": (cycle(["claimed", "recovering", "claimed", "checked", "claimed", "posted", "recorded"]),
-                       None, False),  # killed again while a crashed post is being looked for and re-posted
+        "recovering": (
+            cycle(["claimed", "recovering", "claimed", "checked", "claimed", "posted", "recorded"]),
+            None,
+            False,
+        ),  # killed again while a crashed post is being looked for and re-posted
         "random": (repeat(None), None, True),
     }
     kills: Counter[str] = Counter()
@@ -139,8 +151,10 @@ def test_kill_9_anywhere_loses_and_duplicates_no_reminder(tmp_path, fake_slack, 
                 kills[name] += 1
                 if killer.last:  # the fake has recorded the call it was answering when the child died
                     last = killer.last
-                    wait_for(lambda: any(c.params.get("channel") == last for c in fake_slack.calls),
-                             what="the in-flight post")
+                    wait_for(
+                        lambda: any(c.params.get("channel") == last for c in fake_slack.calls),
+                        what="the in-flight post",
+                    )
                     killer.last = None
             elif all(row["state"] == "sent" for row in Ledger(data_dir).rows("reminder")):
                 break
@@ -160,8 +174,9 @@ def test_the_cli_killed_after_recording_posts_on_the_next_run(tmp_path, fake_sla
     config, _data, _keys, channels = _scenario(tmp_path, "cli", 9)
     env = {**os.environ, "CWS_CONFIG": str(config), "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": fake_slack.api_url}
     command = [str(CWS), "jobs", "run", "reminders", "--at", AT]
-    killed = subprocess.run(command, env={**env, "CWS_TEST_KILL_AT": "claimed:3"}, capture_output=True, text=True,
-                            timeout=60)
+    killed = subprocess.run(
+        command, env={**env, "CWS_TEST_KILL_AT": "claimed:3"}, capture_output=True, text=True, timeout=60
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert again.returncode == 0, again.stderr

@@ -1,7 +1,8 @@
 """Reminders are posted at most once, ever, whatever the reruns, restarts and clocks."""
 
 import time
-from datetime import datetime, time as clock_time
+from datetime import datetime
+from datetime import time as clock_time
 from zoneinfo import ZoneInfo
 
 from atr.store import AtrStore
@@ -14,7 +15,9 @@ ZURICH = ZoneInfo("Europe/Zurich")
 
 
 def posts(fake, channel=None):
-    return [c for c in fake.calls_to("chat.postMessage", ok_only=True) if channel is None or c.params["channel"] == channel]
+    return [
+        c for c in fake.calls_to("chat.postMessage", ok_only=True) if channel is None or c.params["channel"] == channel
+    ]
 
 
 def test_same_moment_twice_sends_once(installed, fake_slack):
@@ -69,7 +72,13 @@ def test_downtime_beyond_grace_is_reported_missed_not_sent(installed, fake_slack
 def test_atr_reminder_names_missing_offices(installed, fake_slack):
     store = AtrStore(installed.settings.data_dir)
     for office, ip_type, year in [("GB", "TM", 2024), ("GB", "PI", 2024), ("FR", "TM", 2024), ("GB", "TM", 2025)]:
-        store.submit(validate(office, ip_type, year, f"https://{office.lower()}.example.org/a", "", current_year=2026, first_year=2000), "T", "U")
+        store.submit(
+            validate(
+                office, ip_type, year, f"https://{office.lower()}.example.org/a", "", current_year=2026, first_year=2000
+            ),
+            "T",
+            "U",
+        )
     tasks.reminders(datetime(2026, 6, 23, 9, 5))
     text = next(c.text for c in posts(fake_slack, "C0SECRET1") if "due in 7 days" in c.text)
     # Expected: the offices that submitted for 2024 (FR, GB); GB has sent its 2025 trademark ATR.
@@ -82,8 +91,12 @@ def test_atr_reminder_names_missing_offices(installed, fake_slack):
 def test_delegates_are_nudged_once_per_offset(installed, fake_slack):
     installed.settings.jobs.nudge_delegates = True
     store = AtrStore(installed.settings.data_dir)
-    store.submit(validate("GB", "TM", 2024, "https://gb.example.org/a", "", current_year=2026, first_year=2000), "T", "U")
-    store.submit(validate("FR", "TM", 2024, "https://fr.example.org/a", "", current_year=2026, first_year=2000), "T", "U")
+    store.submit(
+        validate("GB", "TM", 2024, "https://gb.example.org/a", "", current_year=2026, first_year=2000), "T", "U"
+    )
+    store.submit(
+        validate("FR", "TM", 2024, "https://fr.example.org/a", "", current_year=2026, first_year=2000), "T", "U"
+    )
     tasks.reminders(datetime(2026, 6, 23, 9, 5))
     tasks.reminders(datetime(2026, 6, 23, 9, 20))
     assert len(posts(fake_slack, "U0GBDELEG")) == 1  # the 7-day reminder; the missed 30-day one nudges nobody

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from jobs import runtime
 from jobs.scheduler import JobService, SchedulerLock, build_scheduler, register_jobs, triggers
 from tests.jobs.processes import Lines
 from tests.waiting import wait_for
@@ -90,7 +89,10 @@ def test_cron_follows_daylight_saving_time(job_settings):
     autumn = trigger.get_next_fire_time(None, datetime(2026, 10, 24, 12, 0, tzinfo=ZURICH))
     assert autumn.utcoffset() == timedelta(hours=2)
     after_fall_back = trigger.get_next_fire_time(autumn, autumn + timedelta(seconds=1))
-    assert after_fall_back.utcoffset() == timedelta(hours=1) and (after_fall_back.hour, after_fall_back.minute) == (2, 30)
+    assert after_fall_back.utcoffset() == timedelta(hours=1) and (after_fall_back.hour, after_fall_back.minute) == (
+        2,
+        30,
+    )
 
 
 def test_stored_jobs_keep_their_schedule_and_change_with_config(job_settings):

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from answering.engine import AnswerEngine
+from answering.gaps import GapLog
 from bot.app import create_app
 from bot.http_server import EVENTS_PATH, HttpServer
 from config.database import connected
-from answering.engine import AnswerEngine
-from answering.gaps import GapLog
 from config.slack import SlackSecrets
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.signing import FORM, JSON, SIGNING_SECRET, Response, action_body, command_body, event_body, send_signed
@@ -86,12 +86,14 @@ def start_bot(tmp_path, built_settings, engine, fake_slack):  # type: ignore[no-
     servers: list[HttpServer] = []
 
     def start(bot_engine=None, data_dir=None, atr=None, jobs=None, **slack_overrides):  # type: ignore[no-untyped-def]
-        settings = built_settings.model_copy(update={
-            "data_dir": data_dir or tmp_path / "bot-data",
-            "slack": built_settings.slack.model_copy(update=slack_overrides),
-            "atr": built_settings.atr.model_validate(built_settings.atr.model_dump() | (atr or {})),
-            "jobs": built_settings.jobs.model_validate(built_settings.jobs.model_dump() | (jobs or {})),
-        })
+        settings = built_settings.model_copy(
+            update={
+                "data_dir": data_dir or tmp_path / "bot-data",
+                "slack": built_settings.slack.model_copy(update=slack_overrides),
+                "atr": built_settings.atr.model_validate(built_settings.atr.model_dump() | (atr or {})),
+                "jobs": built_settings.jobs.model_validate(built_settings.jobs.model_dump() | (jobs or {})),
+            }
+        )
         # The shared index, with refusals recorded in this bot's own data directory.
         bot_engine = bot_engine or AnswerEngine(built_settings, engine.embedder, gaps=GapLog(settings.data_dir))
         secrets = SlackSecrets(bot_token="xoxb-test-token", signing_secret=SIGNING_SECRET, api_url=fake_slack.api_url)

@@ -92,7 +92,9 @@ class FakeSlack:
         self.server.shutdown()
         self.server.server_close()
 
-    def fail(self, method: str, status: int, times: int = 1, retry_after: int | None = None, error: str | None = None) -> None:
+    def fail(
+        self, method: str, status: int, times: int = 1, retry_after: int | None = None, error: str | None = None
+    ) -> None:
         """The next `times` calls of `method` answer `status` (with `error`) instead of the canned JSON."""
         with self._changed:
             self._failures.setdefault(method, []).append(_Failure(status, retry_after, times, error))
@@ -111,8 +113,14 @@ class FakeSlack:
     def posted(self, channel: str | None = None) -> list[Call]:
         """The chat.postMessage calls Slack stored (answered ok), in order."""
         with self._changed:
-            return [c for c in self.calls if c.method == "chat.postMessage" and c.status == 200
-                    and c.response.get("ok") and (channel is None or c.params.get("channel") == channel)]
+            return [
+                c
+                for c in self.calls
+                if c.method == "chat.postMessage"
+                and c.status == 200
+                and c.response.get("ok")
+                and (channel is None or c.params.get("channel") == channel)
+            ]
 
     def calls_to(self, method: str, ok_only: bool = False) -> list[Call]:
         with self._changed:
@@ -122,7 +130,9 @@ class FakeSlack:
         """Block until `method` has been called `count` times; the calls, or AssertionError."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while len(found := [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]) < count:
+            while (
+                len(found := [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]) < count
+            ):
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise AssertionError(f"{method} called {len(found)} times, expected {count}: {self.calls}")
@@ -171,8 +181,15 @@ class FakeSlack:
         channel = params.get("channel")
         oldest = float(params.get("oldest") or 0)
         metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
-        posted = [c for c in self.calls if c.method == "chat.postMessage" and c.status == 200 and c.response.get("ok")
-                  and c.params.get("channel") == channel and c.wall >= oldest]
+        posted = [
+            c
+            for c in self.calls
+            if c.method == "chat.postMessage"
+            and c.status == 200
+            and c.response.get("ok")
+            and c.params.get("channel") == channel
+            and c.wall >= oldest
+        ]
         messages = []
         for call in reversed(posted):  # newest first, as Slack answers
             message = {"type": "message", "ts": call.response.get("ts"), "text": call.text, "bot_id": "B0FAKEBOT"}
@@ -184,14 +201,22 @@ class FakeSlack:
             messages.append(message)
         start = int(params.get("cursor") or 0)
         limit = int(params.get("limit") or 100)
-        page = messages[start:start + limit]
+        page = messages[start : start + limit]
         more = start + limit < len(messages)
-        return {"ok": True, "messages": page, "has_more": more,
-                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _canned(self, method: str) -> dict:
         canned = RESPONSES / f"{method}.json"
-        body = json.loads(canned.read_text().replace("{fake_base_url}", self.base_url)) if canned.exists() else {"ok": True}
+        body = (
+            json.loads(canned.read_text().replace("{fake_base_url}", self.base_url))
+            if canned.exists()
+            else {"ok": True}
+        )
         if "ts" in body:
             body["ts"] = f"1700000{next(self._ts):03d}.000100"  # every message gets its own ts
         return body
@@ -199,12 +224,14 @@ class FakeSlack:
 
 def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - Web API methods the SDK calls with GET (conversations.history)
+        def do_GET(self) -> None:
             url = urlsplit(self.path)
             if not url.path.startswith("/api/"):
                 self.send_error(404)
                 return
-            call = Call(url.path[len("/api/"):], dict(parse_qsl(url.query)), self.path, dict(self.headers), time.monotonic())
+            call = Call(
+                url.path[len("/api/") :], dict(parse_qsl(url.query)), self.path, dict(self.headers), time.monotonic()
+            )
             self._answer(*fake._record(call))
 
         def _answer(self, status: int, headers: dict[str, str], body: bytes) -> None:
@@ -219,7 +246,7 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):  # the client gave up (slow()) or was killed
                 self.close_connection = True
 
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if self.path.startswith("/upload/"):
                 params: dict = {}
@@ -228,7 +255,7 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             else:
                 params = dict(parse_qsl(raw.decode()))
             if self.path.startswith("/api/"):
-                method = self.path[len("/api/"):].split("?")[0]
+                method = self.path[len("/api/") :].split("?")[0]
             elif self.path.startswith("/hooks/"):
                 method = WEBHOOK
             elif self.path.startswith("/upload/"):

@@ -23,8 +23,12 @@ def main(mount: Path, seed_index: Path, log: Path) -> int:
     data = mount / "data"
     shutil.copytree(seed_index, data / "index")
     with log.open("w") as stderr:
-        bot = subprocess.Popen([str(CWS), "serve", "--http", "--port", "0", "--no-jobs"],
-                               env=os.environ | {"CWS_DATA_DIR": str(data)}, stderr=subprocess.PIPE, text=True)
+        bot = subprocess.Popen(
+            [str(CWS), "serve", "--http", "--port", "0", "--no-jobs"],
+            env=os.environ | {"CWS_DATA_DIR": str(data)},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert bot.stderr is not None
         url = None
         for line in bot.stderr:

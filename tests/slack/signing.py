@@ -52,7 +52,11 @@ def signature(body: bytes, timestamp: str, secret: str = SIGNING_SECRET) -> str:
 
 def signed_headers(body: bytes, content_type: str, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict:
     ts = str(int(time.time()) if timestamp is None else timestamp)
-    return {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature(body, ts, secret)}
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature(body, ts, secret),
+    }
 
 
 @dataclass
@@ -82,5 +86,7 @@ def get(url: str, timeout: float = 10) -> Response:
     return _open(url, timeout)
 
 
-def send_signed(url: str, body: bytes, content_type: str, extra_headers: dict | None = None, **signing: object) -> Response:
+def send_signed(
+    url: str, body: bytes, content_type: str, extra_headers: dict | None = None, **signing: object
+) -> Response:
     return post(url, body, signed_headers(body, content_type, **signing) | (extra_headers or {}))  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from atr.store import AtrStore
@@ -11,22 +11,34 @@ from atr.validation import Submission
 from tests.slack.conftest import ATR_SETTINGS
 from tests.slack.signing import load_payload
 
-TODAY = datetime.now(timezone.utc).date()  # the bot's clock: jobs.timezone is UTC in the tests
+TODAY = datetime.now(UTC).date()  # the bot's clock: jobs.timezone is UTC in the tests
 YEAR = TODAY.year - 1
 
 
 def deadlines_file(tmp_path: Path) -> Path:
     def entry(id_: str, title: str, due: date, link: str | None = None) -> str:
-        return f"  - id: {id_}\n    title: \"{title}\"\n    due: {due:%Y-%m-%d}\n" + (f"    link: {link}\n" if link else "")
+        return f'  - id: {id_}\n    title: "{title}"\n    due: {due:%Y-%m-%d}\n' + (
+            f"    link: {link}\n" if link else ""
+        )
 
     path = tmp_path / "deadlines.yaml"
-    path.write_text("deadlines:\n" + "".join([
-        entry(f"atr-{YEAR}", f"ATR submissions on {YEAR} activities", TODAY + timedelta(days=10),
-              "https://www3.wipo.int/confluence/display/ATR/Browse+by+Year"),
-        entry("cws-docs", "Working documents <for> CWS/14 & @channel", TODAY + timedelta(days=1)),
-        entry("far-away", "Something much later", TODAY + timedelta(days=200)),
-        entry("gone", "Already past", TODAY - timedelta(days=1)),
-    ]), encoding="utf-8")
+    path.write_text(
+        "deadlines:\n"
+        + "".join(
+            [
+                entry(
+                    f"atr-{YEAR}",
+                    f"ATR submissions on {YEAR} activities",
+                    TODAY + timedelta(days=10),
+                    "https://www3.wipo.int/confluence/display/ATR/Browse+by+Year",
+                ),
+                entry("cws-docs", "Working documents <for> CWS/14 & @channel", TODAY + timedelta(days=1)),
+                entry("far-away", "Something much later", TODAY + timedelta(days=200)),
+                entry("gone", "Already past", TODAY - timedelta(days=1)),
+            ]
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -67,8 +79,10 @@ def test_the_home_tab_shows_upcoming_deadlines_and_the_coverage(start_bot, tmp_p
     assert f"ATR coverage: reports on {YEAR} activities" in shown
     assert f"The ATRs sent in {YEAR + 1} report on the activities of {YEAR}" in shown
     assert "```" in shown and "GB" in shown and "FR" in shown
-    assert ("*Patent Information:* 1 · *Trademark Information:* 1 · *Industrial Designs Information:* 1"
-            " — 3 ATRs from 2 offices") in shown
+    assert (
+        "*Patent Information:* 1 · *Trademark Information:* 1 · *Industrial Designs Information:* 1"
+        " — 3 ATRs from 2 offices"
+    ) in shown
 
 
 def test_without_a_deadlines_file_the_home_tab_says_how_to_configure_one(bot):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,7 +16,7 @@ from bot.listeners.commands.atr import parse_submit
 from bot.usergroups import UserGroups
 from tests.slack.signing import load_payload
 
-CURRENT = datetime.now(timezone.utc).year  # the bot's clock: jobs.timezone is UTC in the tests
+CURRENT = datetime.now(UTC).year  # the bot's clock: jobs.timezone is UTC in the tests
 YEAR = CURRENT - 1  # the reporting year of this year's ATRs
 GB_URL = f"https://www.ipo.gov.uk/atr/{YEAR}?part=tm&lang=en"
 
@@ -126,8 +126,15 @@ def test_good_submission_is_confirmed_only_after_it_is_committed(atr_bot):
 
     assert call.params["response_type"] == "ephemeral"
     shown = json.dumps(call.blocks, ensure_ascii=False)
-    for fact in ["GB (United Kingdom)", "Trademark Information (TM)", f"*Reporting year:* {YEAR}",
-                 escape(GB_URL), "simplified template", "<@U0DELEGGB>", "Version 1"]:
+    for fact in [
+        "GB (United Kingdom)",
+        "Trademark Information (TM)",
+        f"*Reporting year:* {YEAR}",
+        escape(GB_URL),
+        "simplified template",
+        "<@U0DELEGGB>",
+        "Version 1",
+    ]:
         assert fact in shown, fact
     assert "Replaced" not in shown
     # The tests look up no host names: the link cannot be read, and the follow-up says so; the link stays stored.
@@ -206,7 +213,10 @@ def test_user_group_membership_grants_delegate_rights(atr_bot):
     atr(atr_bot, f"submit FR TM {YEAR} https://www.inpi.fr/atr-tm", user="U0GROUPIE")
     atr_bot.fake.wait_for("response_url", 4)
 
-    assert [(s.office, s.ip_type, s.user_id) for s in stored(atr_bot)] == [("FR", "PI", "U0GROUPIE"), ("FR", "TM", "U0GROUPIE")]
+    assert [(s.office, s.ip_type, s.user_id) for s in stored(atr_bot)] == [
+        ("FR", "PI", "U0GROUPIE"),
+        ("FR", "TM", "U0GROUPIE"),
+    ]
     [lookup] = atr_bot.fake.calls_to("usergroups.users.list")  # the second request used the cache
     assert lookup.params["usergroup"] == "S0FRDELEG"
 
@@ -289,10 +299,14 @@ def test_the_secretariat_sees_the_coverage_with_counts(atr_bot):
     assert lines[3].split() == ["GB", "✓", "✓", "·"]
     assert lines[4].split() == ["JP", "·", "·", "·"]  # expected: it reported the year before
     assert lines[5].startswith("Total") and lines[5].split()[1:4] == ["2", "1", "0"]
-    assert ("*Patent Information:* 2 · *Trademark Information:* 1 · *Industrial Designs Information:* 0"
-            " — 3 ATRs from 2 offices") in shown
+    assert (
+        "*Patent Information:* 2 · *Trademark Information:* 1 · *Industrial Designs Information:* 0"
+        " — 3 ATRs from 2 offices"
+    ) in shown
     # expected: the offices that reported the year before
-    assert "Not yet submitted by expected offices — PI: JP · TM: JP · ID: JP" in json.dumps(call.blocks, ensure_ascii=False)
+    assert "Not yet submitted by expected offices — PI: JP · TM: JP · ID: JP" in json.dumps(
+        call.blocks, ensure_ascii=False
+    )
 
 
 def test_status_defaults_to_this_years_reports(atr_bot):
@@ -323,7 +337,10 @@ def test_status_chart_is_uploaded_to_the_channel(atr_bot):
     assert upload.path == "/upload/v1/CwEfGhIjKlMnOpQrStUvWxYz"
     assert upload.body.startswith(b"\x89PNG\r\n\x1a\n") and int(get_url.params["length"]) == len(upload.body)
     assert complete.params["channel_id"] == "C0ATRSUBS"
-    assert json.loads(complete.params["files"])[0] == {"id": "F0ATRCHART", "title": f"ATR coverage, reports on {YEAR} activities"}
+    assert json.loads(complete.params["files"])[0] == {
+        "id": "F0ATRCHART",
+        "title": f"ATR coverage, reports on {YEAR} activities",
+    }
     assert "<@U0SECRET>" in complete.params["initial_comment"]
     assert f"reports on {YEAR} activities" in json.dumps(atr_bot.fake.calls_to("response_url")[0].blocks)
 
@@ -373,12 +390,22 @@ def test_help_and_unknown_words(atr_bot):
     assert [c.method for c in atr_bot.fake.calls] == ["auth.test"]
 
 
-@pytest.mark.parametrize("text, fields", [
-    ("GB TM 2024 https://x.org/a", {"office": "GB", "ip_type": "TM", "year": "2024", "url": "https://x.org/a", "note": ""}),
-    ("GB  TM 2024  <https://x.org/a|my report>  the note ", {"office": "GB", "ip_type": "TM", "year": "2024",
-                                                              "url": "<https://x.org/a|my report>", "note": "the note"}),
-    ("FR trade mark 2024 https://x.org",
-     {"office": "FR", "ip_type": "trade mark", "year": "2024", "url": "https://x.org", "note": ""}),
-])
+@pytest.mark.parametrize(
+    "text, fields",
+    [
+        (
+            "GB TM 2024 https://x.org/a",
+            {"office": "GB", "ip_type": "TM", "year": "2024", "url": "https://x.org/a", "note": ""},
+        ),
+        (
+            "GB  TM 2024  <https://x.org/a|my report>  the note ",
+            {"office": "GB", "ip_type": "TM", "year": "2024", "url": "<https://x.org/a|my report>", "note": "the note"},
+        ),
+        (
+            "FR trade mark 2024 https://x.org",
+            {"office": "FR", "ip_type": "trade mark", "year": "2024", "url": "https://x.org", "note": ""},
+        ),
+    ],
+)
 def test_parse_submit(text, fields):
     assert parse_submit(text) == fields

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -11,9 +11,15 @@ from atr.store import AtrStore
 from bot.blocks import escape
 from tests.slack.signing import load_payload
 
-CURRENT = datetime.now(timezone.utc).year
+CURRENT = datetime.now(UTC).year
 YEAR = CURRENT - 1
-GOOD = {"office": "GB", "type": "TM", "year": str(YEAR), "url": "https://www.ipo.gov.uk/atr/tm?y=1&lang=en", "note": None}
+GOOD = {
+    "office": "GB",
+    "type": "TM",
+    "year": str(YEAR),
+    "url": "https://www.ipo.gov.uk/atr/tm?y=1&lang=en",
+    "note": None,
+}
 
 
 def submission(user: str = "U0DELEGGB", metadata: str | None = None, **fields: str | None) -> dict:
@@ -23,8 +29,11 @@ def submission(user: str = "U0DELEGGB", metadata: str | None = None, **fields: s
     values = payload["view"]["state"]["values"]
     for name, value in (GOOD | fields).items():
         if name == "type":
-            values["type"]["value"]["selected_option"] = None if value is None else {
-                "text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
+            values["type"]["value"]["selected_option"] = (
+                None
+                if value is None
+                else {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
+            )
         else:
             values[name]["value"]["value"] = value
     if metadata is not None:
@@ -127,10 +136,22 @@ def test_a_good_form_closes_and_the_confirmation_is_private(atr_bot):
     call = atr_bot.fake.wait_for("chat.postEphemeral", 2)[0]  # then a follow-up on reading the link
     assert (call.params["channel"], call.params["user"]) == ("C0ATRSUBS", "U0DELEGGB")
     shown = json.dumps(call.blocks, ensure_ascii=False)
-    for fact in ["GB (United Kingdom)", "Trademark Information (TM)", str(YEAR), escape(GOOD["url"]), "simplified template"]:
+    for fact in [
+        "GB (United Kingdom)",
+        "Trademark Information (TM)",
+        str(YEAR),
+        escape(GOOD["url"]),
+        "simplified template",
+    ]:
         assert fact in shown, fact
     [row] = stored(atr_bot)
-    assert (row.office, row.ip_type, row.year, row.url, row.note) == ("GB", "TM", YEAR, GOOD["url"], "simplified template")
+    assert (row.office, row.ip_type, row.year, row.url, row.note) == (
+        "GB",
+        "TM",
+        YEAR,
+        GOOD["url"],
+        "simplified template",
+    )
     assert (row.team_id, row.user_id) == ("T0CWSTEAM", "U0DELEGGB")
 
 
@@ -145,8 +166,10 @@ def test_a_resubmitted_form_shows_the_link_it_replaced(atr_bot):
 
 def test_another_office_is_refused_on_the_office_field(atr_bot):
     response = atr_bot.action(submission(office="FR"))
-    assert response.json() == {"response_action": "errors",
-                               "errors": {"office": "You can submit ATRs for GB only, not for FR."}}
+    assert response.json() == {
+        "response_action": "errors",
+        "errors": {"office": "You can submit ATRs for GB only, not for FR."},
+    }
     assert stored(atr_bot) == []
 
 

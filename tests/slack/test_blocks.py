@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from answering.engine import Answer, Source
 from bot.blocks import (
     MAX_BLOCKS,
     MAX_SECTION_CHARS,
@@ -17,20 +18,29 @@ from bot.blocks import (
     text_message,
     truncate,
 )
-from answering.engine import Answer, Source
 
 
 def source(n: int = 1, **changes) -> Source:  # type: ignore[no-untyped-def]
     fields = dict(
-        doc_id=f"doc{n}", title="Report of the twelfth session", symbol="CWS/12/25", paragraph="10",
-        citation="CWS/12/25, para. 10", text="The Committee adopted ST.92.",
-        snippet="The Committee adopted **ST.92**.", score=0.5, url="https://www.wipo.int/meetings/en/doc_details.jsp?doc_id=1&x=2",
+        doc_id=f"doc{n}",
+        title="Report of the twelfth session",
+        symbol="CWS/12/25",
+        paragraph="10",
+        citation="CWS/12/25, para. 10",
+        text="The Committee adopted ST.92.",
+        snippet="The Committee adopted **ST.92**.",
+        score=0.5,
+        url="https://www.wipo.int/meetings/en/doc_details.jsp?doc_id=1&x=2",
     )
     return Source(**(fields | changes))
 
 
-def answer(text: str = "The sunset period ends on July 1, 2027.", sources: list[Source] | None = None, **changes) -> Answer:  # type: ignore[no-untyped-def]
-    return Answer(**(dict(question="q", text=text, found=True, sources=[source()] if sources is None else sources) | changes))
+def answer(
+    text: str = "The sunset period ends on July 1, 2027.", sources: list[Source] | None = None, **changes
+) -> Answer:  # type: ignore[no-untyped-def]
+    return Answer(
+        **(dict(question="q", text=text, found=True, sources=[source()] if sources is None else sources) | changes)
+    )
 
 
 def rendered(message: dict) -> str:
@@ -56,8 +66,16 @@ def texts(message: dict) -> list[str]:
 
 
 HOSTILE = [
-    "<!channel>", "<!here>", "<!everyone>", "<!subteam^S123>", "<!subteam^S123|@task-force>",
-    "<@U123>", "<@U123|bob>", "<#C123>", "<https://evil.example|ST.26>", "<!date^1392734382^{date}|x>",
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<!subteam^S123>",
+    "<!subteam^S123|@task-force>",
+    "<@U123>",
+    "<@U123|bob>",
+    "<#C123>",
+    "<https://evil.example|ST.26>",
+    "<!date^1392734382^{date}|x>",
 ]
 
 
@@ -79,11 +97,18 @@ def test_ampersand_is_escaped_once():
 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_no_hostile_text_survives_in_any_part_of_an_answer(hostile):
-    evil = source(title=f"Title {hostile}", citation=f"CWS/12/25 {hostile}", snippet=f"**ST.92** {hostile}",
-                  text=hostile, url=f"https://x.example/{hostile}")
+    evil = source(
+        title=f"Title {hostile}",
+        citation=f"CWS/12/25 {hostile}",
+        snippet=f"**ST.92** {hostile}",
+        text=hostile,
+        url=f"https://x.example/{hostile}",
+    )
     message = answer_message(
         answer(text=f"Answer {hostile}", sources=[evil], did_you_mean=f"meant {hostile}"),
-        answer_id="abc", follow_up_to=f"earlier {hostile}", shareable=True,
+        answer_id="abc",
+        follow_up_to=f"earlier {hostile}",
+        shareable=True,
     )
     for text in texts(message):
         # Our own link syntax (around an encoded http(s) URL) and quote marks are the only <, > allowed.
@@ -94,11 +119,15 @@ def test_no_hostile_text_survives_in_any_part_of_an_answer(hostile):
 def test_citation_is_linked_when_the_url_is_safe():
     message = answer_message(answer())
     block = message["blocks"][1]["text"]["text"]
-    assert block.startswith("*<https://www.wipo.int/meetings/en/doc_details.jsp?doc_id=1&amp;x=2|CWS/12/25, para. 10>* — Report")
+    assert block.startswith(
+        "*<https://www.wipo.int/meetings/en/doc_details.jsp?doc_id=1&amp;x=2|CWS/12/25, para. 10>* — Report"
+    )
     assert "\n>The Committee adopted *ST.92*." in block  # the snippet's matched word in Slack bold, quoted
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.example/a", "https:///nohost", "", None])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.example/a", "https:///nohost", "", None]
+)
 def test_unsafe_urls_are_not_linked(url):
     assert safe_url(url) is None
     message = answer_message(answer(sources=[source(url=url)]))
@@ -106,8 +135,8 @@ def test_unsafe_urls_are_not_linked(url):
 
 
 def test_url_cannot_break_out_of_the_link():
-    url = safe_url("https://x.example/a b|c>d<e\"f")
-    assert url is not None and not set(url) & set(" |<>\"")
+    url = safe_url('https://x.example/a b|c>d<e"f')
+    assert url is not None and not set(url) & set(' |<>"')
 
 
 def test_records_without_a_symbol_show_the_citation_alone():
@@ -123,10 +152,15 @@ def test_sources_are_capped_by_max_sources():
 
 def test_huge_answers_stay_within_slack_limits():
     huge_text = "The Committee & its <members> agreed. " * 500
-    sources = [source(n, title="T & <t> " * 300, snippet="**word** & " * 2000, citation="C & " * 100) for n in range(200)]
+    sources = [
+        source(n, title="T & <t> " * 300, snippet="**word** & " * 2000, citation="C & " * 100) for n in range(200)
+    ]
     message = answer_message(
         answer(text=huge_text, sources=sources, did_you_mean="x & " * 2000),
-        answer_id="a" * 32, max_sources=500, shareable=True, follow_up_to="y " * 3000,
+        answer_id="a" * 32,
+        max_sources=500,
+        shareable=True,
+        follow_up_to="y " * 3000,
     )
     blocks = message["blocks"]
     assert len(blocks) <= MAX_BLOCKS
@@ -147,7 +181,9 @@ def test_truncate_never_splits_an_entity():
 
 
 def test_nothing_found_says_so_without_sources_or_buttons():
-    message = answer_message(answer(text="I could not find anything relevant.", found=False, sources=[source()]), answer_id="a")
+    message = answer_message(
+        answer(text="I could not find anything relevant.", found=False, sources=[source()]), answer_id="a"
+    )
     assert [b["type"] for b in message["blocks"]] == ["section"]
 
 

@@ -126,7 +126,7 @@ def test_a_request_sent_in_pieces_within_the_timeout_is_answered(start_bot):
     request = f"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n{head}\r\n".encode() + body
     with socket.create_connection(_address(bot), timeout=5) as sock:
         for start in range(0, len(request), len(request) // 3 + 1):
-            sock.sendall(request[start:start + len(request) // 3 + 1])
+            sock.sendall(request[start : start + len(request) // 3 + 1])
             time.sleep(0.4)  # under the idle timeout each time, 1.2 s in all: under the request timeout
         assert sock.recv(4096).startswith(b"HTTP/1.1 200")
     answered(bot, via="response_url")

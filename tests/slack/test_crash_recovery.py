@@ -24,8 +24,9 @@ CWS = Path(sys.executable).parent / "cws"
 
 
 def _serve(env: dict) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen([str(CWS), "serve", "--http", "--port", "0", "--no-jobs"], env=env,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [str(CWS), "serve", "--http", "--port", "0", "--no-jobs"], env=env, stderr=subprocess.PIPE, text=True
+    )
     line, _ = _wait_for_line(process, r"Listening on")
     return process, re.search(r"Listening on (\S+)", line).group(1)
 

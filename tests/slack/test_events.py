@@ -77,8 +77,11 @@ def test_a_thread_on_a_dm_answer_follows_up_on_its_question(bot):
     bot.fake.wait_for("reactions.remove")  # the thread is remembered just after the answer is posted
     follow_up = load_payload("event_message_im.json")
     follow_up["event_id"] = "Ev0DIRECTMSG2"
-    follow_up["event"] |= {"text": "and when does its sunset period end?", "ts": "1716900360.000900",
-                           "thread_ts": answer.response["ts"]}
+    follow_up["event"] |= {
+        "text": "and when does its sunset period end?",
+        "ts": "1716900360.000900",
+        "thread_ts": answer.response["ts"],
+    }
     assert bot.event(follow_up).status == 200
     reply = bot.fake.wait_for("chat.postMessage", 2)[1]
     assert reply.params["thread_ts"] == follow_up["event"]["thread_ts"]
@@ -111,8 +114,13 @@ def test_socket_mode_envelopes_are_answered_once(tmp_path, built_settings, engin
     app = create_app(built_settings.model_copy(update={"data_dir": tmp_path}), engine, secrets=secrets)
     payload = load_payload("event_app_mention.json")
     for attempt in (None, 1):
-        envelope = SocketModeRequest(type="events_api", envelope_id=f"env-{attempt}", payload=payload,
-                                     retry_attempt=attempt, retry_reason="timeout" if attempt else None)
+        envelope = SocketModeRequest(
+            type="events_api",
+            envelope_id=f"env-{attempt}",
+            payload=payload,
+            retry_attempt=attempt,
+            retry_reason="timeout" if attempt else None,
+        )
         assert run_bolt_app(app, envelope).status == 200
     [post] = fake_slack.wait_for("chat.postMessage")
     assert "July 1, 2027" in post.text

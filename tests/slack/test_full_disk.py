@@ -119,7 +119,8 @@ def test_an_atr_submission_still_says_try_again_later_and_stores_nothing(start_b
     bot = start_bot(atr=ATR_SETTINGS)
     disk_full()
     fields = load_payload("command_atr.json", bot.fake.hooks_url) | {
-        "text": "submit GB TM 2024 https://www.ipo.gov.uk/atr/2024-trademarks"}
+        "text": "submit GB TM 2024 https://www.ipo.gov.uk/atr/2024-trademarks"
+    }
     assert bot.command(fields).status == 200
     [told] = bot.fake.wait_for("response_url")
     assert told.text == ATR_SORRY
@@ -143,12 +144,24 @@ def test_a_really_full_disk_still_answers(tmp_path, built_settings, fake_slack):
     mount.mkdir()
     log = tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CWS_", "SLACK_"))} | {
-        "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake_slack.api_url,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.api_url,
     }
     driver = subprocess.Popen(
-        ["unshare", "-Urm", sys.executable, str(Path(__file__).with_name("full_disk_serve.py")), str(mount),
-         str(built_settings.index_root), str(log)],
-        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            "unshare",
+            "-Urm",
+            sys.executable,
+            str(Path(__file__).with_name("full_disk_serve.py")),
+            str(mount),
+            str(built_settings.index_root),
+            str(log),
+        ],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert driver.stdout is not None

@@ -75,27 +75,56 @@ UNSIGNED: list[tuple[str, bytes, Callable[[str], dict]]] = [
     ("JSON list, no signature", b"[1]", lambda now: unsigned({})),
     ("form payload=x, no signature", b"payload=x", lambda now: {"Content-Type": FORM}),
     ("timestamp abc, no signature", b"{}", lambda now: unsigned({"X-Slack-Request-Timestamp": "abc"})),
-    ("timestamp abc, signed over it", b"[1]",
-     lambda now: unsigned({"X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": signature(b"[1]", "abc")})),
-    ("timestamp with an exponent", b"[1]",
-     lambda now: unsigned({"X-Slack-Request-Timestamp": "1.7e9", "X-Slack-Signature": signature(b"[1]", "1.7e9")})),
-    ("timestamp negative", b"{}",
-     lambda now: unsigned({"X-Slack-Request-Timestamp": "-1", "X-Slack-Signature": "v0=00"})),
-    ("timestamp in superscript digits", b"{}",
-     lambda now: unsigned({"X-Slack-Request-Timestamp": "\u00b9\u00b2\u00b3", "X-Slack-Signature": "v0=00"})),
-    ("timestamp of 40 digits", b"{}",
-     lambda now: unsigned({"X-Slack-Request-Timestamp": "9" * 40, "X-Slack-Signature": "v0=00"})),
+    (
+        "timestamp abc, signed over it",
+        b"[1]",
+        lambda now: unsigned({"X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": signature(b"[1]", "abc")}),
+    ),
+    (
+        "timestamp with an exponent",
+        b"[1]",
+        lambda now: unsigned({"X-Slack-Request-Timestamp": "1.7e9", "X-Slack-Signature": signature(b"[1]", "1.7e9")}),
+    ),
+    (
+        "timestamp negative",
+        b"{}",
+        lambda now: unsigned({"X-Slack-Request-Timestamp": "-1", "X-Slack-Signature": "v0=00"}),
+    ),
+    (
+        "timestamp in superscript digits",
+        b"{}",
+        lambda now: unsigned({"X-Slack-Request-Timestamp": "\u00b9\u00b2\u00b3", "X-Slack-Signature": "v0=00"}),
+    ),
+    (
+        "timestamp of 40 digits",
+        b"{}",
+        lambda now: unsigned({"X-Slack-Request-Timestamp": "9" * 40, "X-Slack-Signature": "v0=00"}),
+    ),
     ("timestamp ten minutes ahead", b"{}", lambda now: signed_headers(b"{}", JSON, timestamp=int(now) + 600)),
     ("timestamp six minutes old", b"{}", lambda now: signed_headers(b"{}", JSON, timestamp=int(now) - 360)),
-    ("signature not hex", b"{}",
-     lambda now: unsigned({"X-Slack-Request-Timestamp": now, "X-Slack-Signature": "v0=zz"})),
-    ("signature of another version", b"{}", lambda now: unsigned(
-        {"X-Slack-Request-Timestamp": now, "X-Slack-Signature": signature(b"{}", now).replace("v0=", "v1=")})),
+    (
+        "signature not hex",
+        b"{}",
+        lambda now: unsigned({"X-Slack-Request-Timestamp": now, "X-Slack-Signature": "v0=zz"}),
+    ),
+    (
+        "signature of another version",
+        b"{}",
+        lambda now: unsigned(
+            {"X-Slack-Request-Timestamp": now, "X-Slack-Signature": signature(b"{}", now).replace("v0=", "v1=")}
+        ),
+    ),
     ("signature empty", b"{}", lambda now: unsigned({"X-Slack-Request-Timestamp": now, "X-Slack-Signature": ""})),
-    ("signature of another body", b'{"type": "event_callback"}',
-     lambda now: unsigned({"X-Slack-Request-Timestamp": now, "X-Slack-Signature": signature(b"{}", now)})),
-    ("signature with the wrong secret", b"{}",
-     lambda now: signed_headers(b"{}", JSON, timestamp=int(now), secret="not-the-secret")),
+    (
+        "signature of another body",
+        b'{"type": "event_callback"}',
+        lambda now: unsigned({"X-Slack-Request-Timestamp": now, "X-Slack-Signature": signature(b"{}", now)}),
+    ),
+    (
+        "signature with the wrong secret",
+        b"{}",
+        lambda now: signed_headers(b"{}", JSON, timestamp=int(now), secret="not-the-secret"),
+    ),
     ("binary body, no signature", b"\xff\xfe\x00\x01", lambda now: {"Content-Type": "application/octet-stream"}),
     ("empty body, no signature", b"", lambda now: unsigned({})),
     ("deeply nested JSON, no signature", b"[" * 100_000, lambda now: unsigned({})),
@@ -159,8 +188,11 @@ MALFORMED: list[tuple[str, bytes, str]] = [
     ("mention channel an object", json.dumps(mention_event(channel={"id": "C1"})).encode(), JSON),
     ("mention thread_ts a list", json.dumps(mention_event(thread_ts=["1.2"])).encode(), JSON),
     ("mention user an object", json.dumps(mention_event(user={"id": "U0ALICE"})).encode(), JSON),
-    ("direct message without ts",
-     json.dumps(mention(event=_without(MENTION["event"], "ts") | {"type": "message"})).encode(), JSON),
+    (
+        "direct message without ts",
+        json.dumps(mention(event=_without(MENTION["event"], "ts") | {"type": "message"})).encode(),
+        JSON,
+    ),
     ("event_callback without event_id", json.dumps(_without(MENTION, "event_id")).encode(), JSON),
     ("authorizations a string", json.dumps(mention(authorizations="T0CWSTEAM")).encode(), JSON),
     ("authorizations of numbers", json.dumps(mention(authorizations=[1])).encode(), JSON),
@@ -186,8 +218,11 @@ MALFORMED: list[tuple[str, bytes, str]] = [
     ("view_submission view a string", payload_form(_VIEW | {"view": "V1"}), FORM),
     ("view_submission state values a list", payload_form(_view_with_state([1])), FORM),
     ("view_submission field state a number", payload_form(_view_with_state({"office": {"value": 5}})), FORM),
-    ("view_submission selected option a string",
-     payload_form(_view_with_state({"type": {"value": {"selected_option": "TM"}}})), FORM),
+    (
+        "view_submission selected option a string",
+        payload_form(_view_with_state({"type": {"value": {"selected_option": "TM"}}})),
+        FORM,
+    ),
     ("view_submission team a string", payload_form(_VIEW | {"team": "T0CWSTEAM"}), FORM),
     ("form without command or payload", b"a=1&b=2", FORM),
     ("empty form", b"", FORM),
@@ -220,8 +255,11 @@ def test_a_question_with_the_word_payload_is_answered(bot):
 
 
 def test_an_event_from_another_workspace_is_acknowledged_and_ignored(bot, caplog):
-    other = mention(team_id="T0OTHERWS", event_id="Ev0OTHERWS1",
-                    authorizations=[MENTION["authorizations"][0] | {"team_id": "T0OTHERWS"}])
+    other = mention(
+        team_id="T0OTHERWS",
+        event_id="Ev0OTHERWS1",
+        authorizations=[MENTION["authorizations"][0] | {"team_id": "T0OTHERWS"}],
+    )
     with caplog.at_level(logging.WARNING, logger="bot.inbound"):
         response = bot.event(other)
         assert response.status == 200  # not 4xx: Slack would retry, and turn events off after many

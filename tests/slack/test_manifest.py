@@ -13,19 +13,24 @@ from pathlib import Path
 import pytest
 import yaml
 
+from answering.engine import Answer, Source
 from bot.atr_blocks import submit_modal
 from bot.blocks import answer_message
 from bot.http_server import EVENTS_PATH
 from bot.listeners import register_listeners
-from answering.engine import Answer, Source
 from tests.slack.signing import load_payload
 
 MANIFEST = Path(__file__).resolve().parents[2] / "config" / "slack-app-manifest.yaml"
 LEAST_PRIVILEGE = {
-    "app_mentions:read", "chat:write", "commands", "im:history", "reactions:write",
+    "app_mentions:read",
+    "chat:write",
+    "commands",
+    "im:history",
+    "reactions:write",
     "usergroups:read",  # only to resolve the user groups named in atr.delegates / atr.secretariat
     "files:write",  # /atr status YEAR chart
-    "channels:history", "groups:history",  # scheduled posts: look for an unconfirmed one before posting it again
+    "channels:history",
+    "groups:history",  # scheduled posts: look for an unconfirmed one before posting it again
 }
 
 
@@ -111,7 +116,10 @@ def test_scopes_are_least_privilege(manifest):
 
 def test_every_request_url_is_the_bots_events_path(manifest):
     urls = [c["url"] for c in manifest["features"]["slash_commands"]]
-    urls += [manifest["settings"]["event_subscriptions"]["request_url"], manifest["settings"]["interactivity"]["request_url"]]
+    urls += [
+        manifest["settings"]["event_subscriptions"]["request_url"],
+        manifest["settings"]["interactivity"]["request_url"],
+    ]
     assert all(url.startswith("https://") and url.endswith(EVENTS_PATH) for url in urls)
     assert manifest["settings"]["socket_mode_enabled"] is False
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True  # DMs need the messages tab
@@ -122,8 +130,11 @@ def test_every_manifest_command_and_event_is_handled_by_the_real_app(bot, manife
     for entry in manifest["features"]["slash_commands"]:
         fields = load_payload("command_cws.json", bot.fake.hooks_url) | {"command": entry["command"], "text": "help"}
         assert bot.command(fields).status == 200, entry
-    samples = {"app_mention": "event_app_mention.json", "message.im": "event_message_im.json",
-               "app_home_opened": "event_app_home_opened.json"}
+    samples = {
+        "app_mention": "event_app_mention.json",
+        "message.im": "event_message_im.json",
+        "app_home_opened": "event_app_home_opened.json",
+    }
     for event in manifest["settings"]["event_subscriptions"]["bot_events"]:
         assert bot.event(load_payload(samples[event])).status == 200, event
     bot.fake.wait_for("chat.postMessage", 2)

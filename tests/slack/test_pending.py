@@ -5,14 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from bot.responder import ChannelReply, Question, ResponseUrlReply, reply_from
 from bot.pending import MAX_ATTEMPTS, PendingQuestions, is_alive, this_process
+from bot.responder import ChannelReply, Question, ResponseUrlReply, reply_from
 from config.database import connected
 
 
 def _dead_owner() -> str:
-    child = subprocess.Popen([sys.executable, "-c", "import bot.pending as p; print(p.this_process())"],
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import bot.pending as p; print(p.this_process())"], stdout=subprocess.PIPE, text=True
+    )
     owner = child.communicate()[0].strip()
     assert not is_alive(owner)
     return owner

@@ -27,8 +27,13 @@ class TimedEngine:
         self.searches: list[tuple[str, float, float]] = []
         self._lock = threading.Lock()
 
-    def ask(self, question: str, filters: dict | None = None, mode: str = "hybrid",  # type: ignore[no-untyped-def]
-            asked_from: str | None = None):
+    def ask(
+        self,
+        question: str,
+        filters: dict | None = None,
+        mode: str = "hybrid",  # type: ignore[no-untyped-def]
+        asked_from: str | None = None,
+    ):
         started = time.monotonic()
         answer = self.engine.ask(question, filters, mode, asked_from)
         with self._lock:

@@ -18,7 +18,9 @@ from tests.waiting import wait_for
 QUIET = 0.5
 
 
-@pytest.mark.parametrize("forge", ["wrong secret", "stale timestamp", "missing signature", "missing timestamp", "tampered body"])
+@pytest.mark.parametrize(
+    "forge", ["wrong secret", "stale timestamp", "missing signature", "missing timestamp", "tampered body"]
+)
 def test_unverified_requests_get_401_and_do_nothing(bot, forge):
     body = event_body(load_payload("event_app_mention.json"))
     if forge == "wrong secret":
@@ -56,7 +58,9 @@ def test_a_redelivered_event_is_acknowledged_and_answered_once(bot):
 def test_simultaneous_duplicates_are_answered_once(bot):
     payload = load_payload("event_message_im.json")
     with ThreadPoolExecutor(4) as pool:
-        statuses = list(pool.map(lambda n: bot.event(payload, {"X-Slack-Retry-Num": str(n)} if n else None).status, range(4)))
+        statuses = list(
+            pool.map(lambda n: bot.event(payload, {"X-Slack-Retry-Num": str(n)} if n else None).status, range(4))
+        )
     assert statuses == [200] * 4
     bot.fake.wait_for("reactions.remove")
     wait_for(bot.all_answered, what="every question taken to be settled")
@@ -147,7 +151,10 @@ def test_healthz_reports_the_live_index(bot, engine):
     assert response.status == 200
     live = engine.live.current()
     assert response.json() == {
-        "status": "ok", "index_version": live.name, "documents": live.document_count, "passages": live.passage_count
+        "status": "ok",
+        "index_version": live.name,
+        "documents": live.document_count,
+        "passages": live.passage_count,
     }
     assert get(bot.url + "/nope").status == 404
     assert get(bot.events_url).status == 404

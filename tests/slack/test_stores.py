@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import threading
 
+from answering.engine import Answer, Source
 from bot.dedupe import EventDedupe
 from bot.feedback import FeedbackStore, export
 from bot.threads import ThreadContext, names_its_subject, with_context
-from answering.engine import Answer, Source
 
 SOURCE = Source("d", "Title", "CWS/12/25", "10", "CWS/12/25, para. 10", "text", "**snippet**", 0.5, None)
 
@@ -68,7 +68,7 @@ def test_follow_ups_borrow_the_subject_only_when_they_name_none():
 
 def test_votes_keep_question_answer_and_sources(tmp_path):
     store = FeedbackStore(tmp_path)
-    answer = Answer("=HYPERLINK(\"http://x\")", "The answer.", True, [SOURCE], index_version="v1")
+    answer = Answer('=HYPERLINK("http://x")', "The answer.", True, [SOURCE], index_version="v1")
     answer_id = store.record_answer(answer, "C1", "U1", max_sources=3)
     assert store.load_answer(answer_id) == answer
     assert store.vote(answer_id, "U2", "down") is True

@@ -1,4 +1,4 @@
-""""Share in channel" under a /cws answer: post it for everyone, remove the private copy."""
+""" "Share in channel" under a /cws answer: post it for everyone, remove the private copy."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from slack_bolt import BoltContext
 
-from bot.responder import ResponseUrlReply, SlackResponder
 from bot.blocks import VOTE_ACTIONS
+from bot.responder import ResponseUrlReply, SlackResponder
 
 
 def handle(ack: Callable[..., None], body: dict, action: dict, context: BoltContext) -> None:

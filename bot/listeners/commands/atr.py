@@ -21,7 +21,6 @@ from atr.errors import InvalidSubmission, NotAllowed
 from atr.offices import normalize_office
 from atr.permissions import HOW_TO_GET_ACCESS
 from atr.report import Coverage
-from bot.responder import ResponseUrlReply
 from bot.atr_access import AtrAccess
 from bot.atr_blocks import (
     USAGE,
@@ -35,6 +34,7 @@ from bot.atr_blocks import (
 )
 from bot.atr_chart import render
 from bot.blocks import text_message, unescape, user_mention
+from bot.responder import ResponseUrlReply
 
 HELP_WORDS = {"help", "h", "?", "usage", "commands", "-h", "--help"}
 _TOKEN = re.compile(r"<[^<>]*>|[^ ]+")  # a Slack-formatted <link|label> stays one token
@@ -56,7 +56,7 @@ def parse_submit(text: str) -> dict[str, str] | str:
         tokens[1:3] = [(f"{tokens[1][0]} {tokens[2][0]}", tokens[2][1])]
     names = ["OFFICE", "TYPE", "YEAR", "URL"]
     if len(tokens) < len(names):
-        missing = ", ".join(names[len(tokens):])
+        missing = ", ".join(names[len(tokens) :])
         return f"Nothing was stored: missing {missing}. Usage: `{USAGE}` (`/atr help` shows an example)."
     (office, _), (ip_type, _), (year, _), (url, url_end) = tokens[:4]
     return {"office": office, "ip_type": ip_type, "year": year, "url": url, "note": text[url_end:].strip()}
@@ -189,7 +189,10 @@ class _Request:
             chosen = [office] if office else sorted(offices)
             if not chosen:
                 known = sorted({s.office for s in self.access.store.current()})
-                self.tell("Name an office, e.g. `/atr list GB`." + (f" Offices with links: {', '.join(known)}." if known else ""))
+                self.tell(
+                    "Name an office, e.g. `/atr list GB`."
+                    + (f" Offices with links: {', '.join(known)}." if known else "")
+                )
                 return
             for code in chosen:
                 self.reply.post(list_message(code, self.access.store.current(office=code)))

@@ -12,10 +12,10 @@ from collections.abc import Callable
 
 from slack_bolt import BoltContext
 
-from bot.responder import Question, ResponseUrlReply, SlackResponder, question_text
 from bot.atr_access import AtrAccess
 from bot.blocks import help_message, text_message
 from bot.home_blocks import UNREADABLE, deadlines_message
+from bot.responder import Question, ResponseUrlReply, SlackResponder, question_text
 from config.errors import ConfigError
 
 log = logging.getLogger(__name__)
