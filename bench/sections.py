@@ -179,7 +179,10 @@ class Bench:
             )
             changed.append(time.perf_counter() - started)
             embedded.append(summary.passages_embedded)
-        (corpus / ".complete").unlink()  # the corpus was edited: regenerate it next time
+        # The corpus and its index were edited: regenerate both next time, or the next
+        # "nothing changed" run would find the edits undone.
+        (corpus / ".complete").unlink()
+        shutil.rmtree(settings.data_dir)
         full = self.full_build_estimate(size, settings)
         print(f"\n[3] reindex at {size:,} passages ({self.runs} runs)")
         print(f"    full build (estimated, see BENCHMARKS.md): {full:.0f}s")
