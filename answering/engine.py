@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from answering.bridge import bridge, is_english_word
+from answering.bridge import bridge, documents_words, is_english_word
 from answering.candidates import Candidate, Terms, question_terms, referenced_paragraphs, score_units
 from answering.compose import add_part, fit, with_evidence
 from answering.gaps import REFUSED, GapLog
@@ -171,8 +171,10 @@ class AnswerEngine:
 
             return keyword.document_frequency(stem(word)) / n > COMMON_SHARE
 
-        analysed = analyse(text)
-        intent = read_intent(text, is_common, analysed.stands_for)
+        # The documents' words for everyday phrases are searched too; the names an answer must
+        # be about come from the question's own words.
+        analysed = analyse(documents_words(text, keyword.has_word))
+        intent = read_intent(text, is_common, analyse(text).stands_for)
         return Prepared(text, analysed, intent, did_you_mean)
 
     # --- answering ----------------------------------------------------------------------

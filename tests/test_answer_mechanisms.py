@@ -8,6 +8,7 @@ the documents leave out (a date never given, a country never named).
 import docx
 import pytest
 
+from answering.bridge import documents_words
 from answering.engine import AnswerEngine
 from index.runner import run_build
 from tests.conftest import make_settings
@@ -52,6 +53,10 @@ def write_report(path):
     )
     document.add_paragraph(
         "The pilot was meant to make the weekly publication of bibliographic data faster and cheaper."
+    )
+    document.add_paragraph(
+        "The Secretariat will conduct an annual review of the open data pages with the Task Forces, "
+        "with a view to proposing the pages that should be retired."
     )
     document.save(path)
 
@@ -119,6 +124,26 @@ def test_a_paraphrase_with_few_shared_words_is_answered(heron):
 def test_a_spanish_question_reaches_the_english_text(heron):
     answer = heron.ask("¿En qué idioma deben compartir las oficinas su material de formación según la Recomendación 2?")
     assert "Spanish" in answer.text
+
+
+def test_everyday_words_reach_the_documents_words(heron):
+    answer = heron.ask("Once a year, what will the secretariat go through with the working groups?")
+    assert "annual review" in answer.text
+
+
+def test_everyday_words_add_the_documents_words_and_keep_the_question():
+    known = {"task", "forces", "annual", "cws", "committee"}
+    question = "What will the secretariat go through with the working groups once a year?"
+    assert documents_words(question, lambda w: w.lower() in known) == f"{question} Task Forces annual"
+    assert documents_words("Who paid for the trip?", lambda w: w.lower() in known) == "Who paid for the trip?"
+    # only words the question lacks: "CWS" is there already
+    assert documents_words("Is the CWS the standards body?", lambda w: w.lower() in known).endswith("body? Committee")
+
+
+def test_names_an_answer_must_hold_come_from_the_question_not_the_added_words(heron):
+    # "working groups" adds "Task Forces" to the search, not to the names the answer must be about
+    prepared = heron.prepare("Which working group prepared recommendations on open data?", heron.live.current())
+    assert "Task" not in " ".join(prepared.intent.names) and "Task Force" in prepared.analysed.text
 
 
 def test_slack_shorthand_is_understood(heron):

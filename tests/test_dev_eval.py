@@ -2,7 +2,10 @@
 
 dev.jsonl and dev2.jsonl are the shared development sets; tests/data/answers.jsonl was written
 for this project about other facts of the sample corpus (and never tuned on), and
-tests/data/paraphrase.jsonl holds questions worded unlike the documents.
+tests/data/paraphrase.jsonl holds questions worded unlike the documents, and
+tests/data/everyday.jsonl questions in everyday words about other facts, written after the
+everyday-words lexicon (answering/lexicon/synonyms.yaml) and never tuned on: its one wrong
+refusal ("a shared Word-file converter": the documents say DOCX) is pinned as a known miss.
 """
 
 from pathlib import Path
@@ -17,22 +20,23 @@ DEV2_QUESTIONS = DEV_QUESTIONS.with_name("dev2.jsonl")
 
 
 @pytest.mark.parametrize(
-    "path, correct, recall_at_5, refused_right",
+    "path, correct, recall_at_5, refused_right, refused_wrong",
     [
-        (DEV_QUESTIONS, 15, 16, 0),
-        (DEV2_QUESTIONS, 32, 43, 6),
-        (DATA / "answers.jsonl", 54, 56, 11),
-        (DATA / "paraphrase.jsonl", 10, 12, 0),
+        (DEV_QUESTIONS, 15, 16, 0, 0),
+        (DEV2_QUESTIONS, 35, 45, 6, 0),
+        (DATA / "answers.jsonl", 54, 56, 11, 0),
+        (DATA / "paraphrase.jsonl", 11, 12, 0, 0),
+        (DATA / "everyday.jsonl", 7, 9, 0, 1),
     ],
-    ids=["dev", "dev2", "own", "paraphrase"],
+    ids=["dev", "dev2", "own", "paraphrase", "everyday"],
 )
-def test_hybrid_meets_the_pinned_figures(engine, path, correct, recall_at_5, refused_right):
+def test_hybrid_meets_the_pinned_figures(engine, path, correct, recall_at_5, refused_right, refused_wrong):
     report = evaluate(engine, load_questions(path), "hybrid")
     overall = report.figures()[OVERALL]
     assert overall.correct >= correct, report.misses()
     assert overall.recall_at_5 >= recall_at_5, report.misses()
     assert overall.refused_right >= refused_right, report.misses()
-    assert overall.refused_wrong == 0, report.misses()
+    assert overall.refused_wrong <= refused_wrong, report.misses()
     assert all(len(o.answer) <= engine.settings.answer.max_chars for o in report.outcomes if o.found)
 
 
