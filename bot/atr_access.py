@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import BoltContext
@@ -108,29 +109,15 @@ class AtrAccess:
 
     # --- validation and permissions --------------------------------------------------------
 
+    def _rules(self) -> dict[str, Any]:
+        """What a submission is checked against: the years open now and whether http is allowed."""
+        return {"current_year": self.current_year, "first_year": self.atr.first_year, "allow_http": self.atr.allow_http}
+
     def field_errors(self, office: str, ip_type: str, year: str, url: str, note: str) -> dict[str, str]:
-        return field_errors(
-            office,
-            ip_type,
-            year,
-            url,
-            note,
-            current_year=self.current_year,
-            first_year=self.atr.first_year,
-            allow_http=self.atr.allow_http,
-        )
+        return field_errors(office, ip_type, year, url, note, **self._rules())
 
     def validate(self, office: str, ip_type: str, year: str, url: str, note: str) -> Submission:
-        return validate(
-            office,
-            ip_type,
-            year,
-            url,
-            note,
-            current_year=self.current_year,
-            first_year=self.atr.first_year,
-            allow_http=self.atr.allow_http,
-        )
+        return validate(office, ip_type, year, url, note, **self._rules())
 
     def group_ids(self, user_id: str, client: WebClient) -> set[str]:
         return self.groups.of(user_id, client)
