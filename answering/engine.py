@@ -28,7 +28,8 @@ from answering.sentences import highlight, window
 from answering.units import Unit, units_of
 from config.settings import Settings
 from corpus.passages import citation
-from index.embedding import Embedder, embedder_for
+from index.embedding import Embedder
+from index.encoders import embedder_for
 from index.filters import Filters
 from index.question import AnalysedQuestion, analyse, glossary_acronyms
 from index.search import Hit, HybridSearcher, SearchResult, referenced_hits

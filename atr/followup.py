@@ -19,8 +19,8 @@ from config.settings import Settings
 from index.build import BuildSummary
 from index.embedding import Embedder
 from index.errors import BuildLocked
-from index.layout import live_build
 from index.store import PassageStore
+from index.validate import live_build
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from bench.stats import percentile, spread
 from bench.synthetic import write_corpus
 from corpus.ingest import scan
 from index.build import embedding_text
-from index.embedding import get_embedder
+from index.encoders import get_embedder
 
 NAME = "all-MiniLM-L6-v2"
 

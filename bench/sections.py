@@ -23,7 +23,7 @@ from bench.vectors import RandomUnitEmbedder
 from config.settings import Settings, load_settings
 from corpus.ingest import scan
 from index.build import build_index, embedding_text
-from index.embedding import get_embedder
+from index.encoders import get_embedder
 from index.onnx_encoder import OnnxEmbedder
 from index.version import LiveIndex
 

@@ -38,7 +38,6 @@ from index.layout import (
     builds_dir,
     complete_builds,
     is_complete,
-    live_build,
     live_name,
     new_build_name,
     read_info,
@@ -47,7 +46,7 @@ from index.layout import (
     write_atomically,
 )
 from index.removals import RECORD_PREFIX, SourceFailed, check_removals
-from index.validate import validate_build
+from index.validate import live_build, validate_build
 
 log = logging.getLogger(__name__)
 

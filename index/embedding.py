@@ -9,6 +9,7 @@ Two encoders give the same vectors (cosine ≥ 0.9999, tests/test_onnx_encoder.p
   a whole `cws ask` is allowed, so every path that has a data directory uses this one.
 - `SentenceTransformerEmbedder`: the reference, used to export the model, when the export
   cannot be made, and by code that asks for it (no `models_dir`).
+Which of the two a process uses is decided in `index.encoders`.
 """
 
 from __future__ import annotations
@@ -19,12 +20,9 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from config.settings import Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -39,8 +37,6 @@ MEMO_SIZE = 20_000  # sentence vectors remembered (about 30 MB at 384 dimensions
 # encoding p50 16 / p95 73 ms against 11 / 13 ms on one (BENCHMARKS.md), and concurrent
 # questions already run on separate answer threads. Index builds keep every core.
 SMALL_INPUT = 32
-_cache: dict[tuple[str, Path], Embedder] = {}
-_cache_lock = threading.Lock()
 
 
 def packaged_model_path() -> Path:
@@ -182,41 +178,3 @@ def encoder_record(embedder: object) -> dict[str, Any]:
     """build.json's "encoder": which library wrote the vectors (stand-in embedders have no `encoder`)."""
     record = getattr(embedder, "encoder", None)
     return dict(record) if isinstance(record, dict) else {"library": type(embedder).__name__}
-
-
-def get_embedder(name: str, path: Path | None = None, batch_size: int = 64, models_dir: Path | None = None) -> Embedder:
-    """One shared model per process: loading costs seconds, encoding a question milliseconds.
-
-    With `models_dir` (beside the index) the ONNX encoder is used, exported there first if it is
-    missing (once; that needs torch); without it, or when the export cannot be made,
-    sentence-transformers. Both give the same vectors, so which one a process has does not matter
-    to the index.
-    """
-    resolved = (path or packaged_model_path()).resolve()
-    with _cache_lock:
-        if models_dir is not None:
-            onnx = _cache.get(("onnxruntime", resolved)) or _onnx_embedder(name, resolved, batch_size, models_dir)
-            if onnx is not None:
-                return onnx
-        key = ("sentence-transformers", resolved)
-        if key not in _cache:
-            _cache[key] = SentenceTransformerEmbedder(name, resolved, batch_size)
-        return _cache[key]
-
-
-def _onnx_embedder(name: str, path: Path, batch_size: int, models_dir: Path) -> Embedder | None:
-    """The ONNX encoder for this model, exporting it first if needed (called under the cache lock)."""
-    from index import onnx_encoder
-
-    directory = onnx_encoder.prepare(name, path, models_dir)
-    if directory is None:
-        return None
-    embedder = onnx_encoder.OnnxEmbedder(name, path, directory, batch_size)
-    _cache[("onnxruntime", path)] = embedder
-    return embedder
-
-
-def embedder_for(settings: Settings) -> Embedder:
-    """The model the settings name, with its ONNX export kept in the data directory."""
-    m = settings.model
-    return get_embedder(m.name, m.path, m.batch_size, models_dir=settings.data_dir / "models")

@@ -80,16 +80,6 @@ def live_name(root: Path) -> str | None:
     return name or None
 
 
-def live_build(root: Path) -> Path | None:
-    """The build that serves: CURRENT's when it passes the cheap checks, else the newest whole build.
-
-    So a reindex reuses a build that can be read, and a damaged live build costs a fallback, not a crash.
-    """
-    from index.validate import serving_build  # validate reads this module's names: import it when needed
-
-    return serving_build(root)[0]
-
-
 def switch_live(root: Path, name: str) -> None:
     if not is_complete(builds_dir(root) / name):
         raise ValueError(f"refusing to make incomplete build {name} live")

@@ -13,7 +13,8 @@ from tqdm import tqdm
 from config.settings import Settings
 from corpus.ingest import scan
 from index.build import BuildSummary, build_index
-from index.embedding import Embedder, embedder_for, encoder_record
+from index.embedding import Embedder, encoder_record
+from index.encoders import embedder_for
 from index.removals import RECORD_PREFIX
 from index.sources import SourceList, add_source, resolve_sources
 

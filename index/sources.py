@@ -24,8 +24,9 @@ from config.errors import CwsError
 from config.settings import Settings
 from corpus.loaders import SUPPORTED_SUFFIXES
 from index.build import Provenance, has_provenance, read_provenance
-from index.layout import live_build, read_info
+from index.layout import read_info
 from index.store import PassageStore
+from index.validate import live_build
 
 ENVIRONMENT = "environment"
 CONFIGURATION = "configuration"

@@ -399,3 +399,11 @@ def _smoke_query(directory: Path, passages: PassageStore, vectors: np.ndarray, k
     scores = np.asarray(vectors) @ np.asarray(vectors[middle])
     if float(scores[middle]) < float(scores.max()) - 1e-4:
         raise IndexCorrupt(f"build {directory.name} failed its smoke query: vector search missed row {middle}")
+
+
+def live_build(root: Path) -> Path | None:
+    """The build that serves: CURRENT's when it passes the cheap checks, else the newest whole build.
+
+    So a reindex reuses a build that can be read, and a damaged live build costs a fallback, not a crash.
+    """
+    return serving_build(root)[0]

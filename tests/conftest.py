@@ -83,7 +83,7 @@ def shared_corpus() -> Path:
 
 @pytest.fixture(scope="session")
 def embedder():
-    from index.embedding import get_embedder
+    from index.encoders import get_embedder
 
     return get_embedder("all-MiniLM-L6-v2")
 

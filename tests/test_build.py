@@ -28,8 +28,9 @@ from index.build import (
     plan_build,
 )
 from index.errors import BuildLocked, ModelMismatch
-from index.layout import complete_builds, live_build, live_name, read_info
+from index.layout import complete_builds, live_name, read_info
 from index.runner import run_build
+from index.validate import live_build
 from tests.conftest import REPO, make_settings
 
 QUIET = lambda _label, _total: lambda _n: None

@@ -17,7 +17,8 @@ from corpus.model import DocumentMeta, Entities, Passage
 from index import keyword
 from index.errors import IndexOutdated
 from index.keyword import KeywordIndex, KeywordQuery
-from index.layout import BUILD_INFO, live_build
+from index.layout import BUILD_INFO
+from index.validate import live_build
 from index.version import IndexVersion, LiveIndex
 from tests.conftest import make_settings
 

@@ -18,9 +18,11 @@ from tokenizers import Tokenizer
 from corpus.ingest import scan
 from index import onnx_encoder
 from index.build import build_index, embedding_text
-from index.embedding import SMALL_INPUT, get_embedder, packaged_model_path
-from index.layout import live_build, read_info
+from index.embedding import SMALL_INPUT, packaged_model_path
+from index.encoders import get_embedder
+from index.layout import read_info
 from index.onnx_encoder import OnnxEmbedder
+from index.validate import live_build
 from tests.conftest import make_settings
 
 NAME = "all-MiniLM-L6-v2"

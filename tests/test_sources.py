@@ -14,7 +14,6 @@ from click.testing import CliRunner
 
 from config.settings import Settings, load_settings
 from cws.cli import cli
-from index.layout import live_build
 from index.runner import run_build
 from index.sources import (
     ADDED,
@@ -29,6 +28,7 @@ from index.sources import (
     remove_source,
     resolve_sources,
 )
+from index.validate import live_build
 from jobs import runtime, tasks
 
 QUIET = lambda _label, _total: lambda _n: None

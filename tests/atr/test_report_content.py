@@ -158,8 +158,8 @@ def test_a_pdf_report_is_indexed_in_its_own_source(link_settings, site, memo_mod
 
 def test_a_build_from_before_the_office_column_still_serves_and_is_carried_forward(link_settings, site, memo_model):
     from answering.engine import AnswerEngine
-    from index.layout import live_build
     from index.runner import run_build
+    from index.validate import live_build
 
     run_build(link_settings, progress=lambda _l, _t: lambda _n: None)
     with sqlite3.connect(live_build(link_settings.index_root) / "passages.db") as db:
