@@ -30,7 +30,7 @@ from config.settings import Settings
 from corpus.passages import citation
 from index.embedding import Embedder
 from index.encoders import embedder_for
-from index.filters import Filters
+from index.filters import Filters, split_filters
 from index.question import AnalysedQuestion, analyse, glossary_acronyms
 from index.search import Hit, HybridSearcher, SearchResult, referenced_hits
 from index.version import IndexVersion, LiveIndex
@@ -189,7 +189,7 @@ class AnswerEngine:
         refusal is then recorded as a knowledge gap. Evaluation passes nothing and records nothing.
         """
         started = time.perf_counter()
-        question = " ".join(question.split())
+        question, typed = split_filters(question)  # "office:JP year:2024 …", as typed in Slack
         if not question:
             return Answer(question, "Please ask a question.", False, [])
         if len(question) > MAX_QUESTION_CHARS:
@@ -199,7 +199,7 @@ class AnswerEngine:
                 False,
                 [],
             )
-        clean_filters = Filters.parse(filters)
+        clean_filters = Filters.parse({**typed, **(filters or {})})
         if not clean_filters and mode == "hybrid":
             for provider in self.providers:
                 provided = provider(question)

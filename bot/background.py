@@ -6,7 +6,9 @@ that must stay in the listener's thread (a form submission, whose acknowledgemen
 the answer) goes through the same boundary with `run`. Work in two stages, a search and
 then its Slack calls, goes through `submit_then`, so each stage runs on the pool sized for
 it and a slow Slack never holds up a search. Any failure is logged with its traceback and
-the user is told, never left waiting in silence.
+the user is told, never left waiting in silence. A `CwsError` (a mistake the user can make,
+such as a filter that names no office, or a state they should know of, such as no usable
+index) is told in its own words and logged in one line, without a traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from slack_sdk.errors import SlackClientError
+
+from config.errors import CwsError
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,9 @@ class BackgroundWork:
         """Run `work` here and now, inside the boundary."""
         try:
             work()
+        except CwsError as exc:  # said plainly: what the user can mend or should know
+            log.info("%s: %s", self.failure, exc)
+            self._tell(tell, str(exc))
         except Exception:  # the one error boundary: any failure is logged with its traceback and the user told
             log.exception(self.failure)
             self._tell(tell)
@@ -67,7 +74,11 @@ class BackgroundWork:
         def first() -> None:
             try:
                 result = work()
-            except Exception:  # the same boundary, for the first stage
+            except CwsError as exc:  # the same boundary, for the first stage
+                log.info("%s: %s", self.failure, exc)
+                then.pool.submit(self._tell_and_settle, tell, settle, str(exc))
+                return
+            except Exception:
                 log.exception(self.failure)
                 then.pool.submit(self._tell_and_settle, tell, settle)
                 return
@@ -75,13 +86,13 @@ class BackgroundWork:
 
         return self.pool.submit(first)
 
-    def _tell_and_settle(self, tell: Tell, settle: Callable[[], None] | None) -> None:
-        self._tell(tell)
+    def _tell_and_settle(self, tell: Tell, settle: Callable[[], None] | None, message: str | None = None) -> None:
+        self._tell(tell, message)
         if settle:
             settle()
 
-    def _tell(self, tell: Tell) -> None:
+    def _tell(self, tell: Tell, message: str | None = None) -> None:
         try:
-            tell(self.sorry)
+            tell(message or self.sorry)
         except (SlackClientError, OSError):
             log.exception("could not tell the user after: %s", self.failure)

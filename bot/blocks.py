@@ -44,7 +44,9 @@ I answer in a thread. To follow up, reply in that thread and mention me again: \
 *Feedback:* press 👍 or 👎 under an answer; maintainers read these to improve answers.
 
 *Tips:* name a standard (ST.26), a task (Task No. 24), a session (CWS/12 or \
-"twelfth session") or a document symbol (CWS/12/25)."""
+"twelfth session") or a document symbol (CWS/12/25). To narrow a question, type filters \
+before it: `office:JP year:2024 What did the office report about AI tools?` \
+(also `session:`, `standard:`, `task:`, `document:`)."""
 
 
 def escape(text: str) -> str:

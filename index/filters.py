@@ -18,6 +18,8 @@ from index.errors import InvalidFilter
 from index.store import PassageStore
 
 NAMES = ("session", "year", "standard", "task", "document", "office")
+# A filter typed into a question, as Slack users (who have no options) narrow one: "office:JP year:2024 …".
+_TYPED = re.compile(rf"(?<!\S)({'|'.join(NAMES)}):(?:\"([^\"]+)\"|(\S+))(?!\S)", re.I)
 
 
 def _year(raw: str) -> str | None:
@@ -57,6 +59,18 @@ _SQL = {
 # Filters on document columns that a build written by an earlier version may lack (index.store): such a build
 # has no document of that kind, so the filter allows nothing rather than failing the question.
 _COLUMN = {"office": "office"}
+
+
+def split_filters(question: str) -> tuple[str, dict[str, str]]:
+    """The filters typed into a question ("office:JP", "year:2024", "session:\"twelfth session\"")
+    and the question without them; a typed value is read as the option's would be."""
+    typed: dict[str, str] = {}
+
+    def take(match: re.Match[str]) -> str:
+        typed[match.group(1).lower()] = match.group(2) or match.group(3)
+        return " "
+
+    return " ".join(_TYPED.sub(take, question).split()), typed
 
 
 @dataclass(frozen=True)

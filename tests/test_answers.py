@@ -109,3 +109,14 @@ def test_a_correction_searches_what_was_meant(engine):
     answer = engine.ask("When does the ST.92 sunsett period end?")
     assert answer.did_you_mean == "When does the ST.92 sunset period end?"
     assert "July 1, 2027" in answer.text
+
+
+def test_filters_typed_into_the_question_narrow_it_for_every_front_end(engine):
+    typed = engine.ask("document:CWS/12/25 technical assistance activities")
+    assert typed.sources and all(s.symbol == "CWS/12/25" for s in typed.sources)
+    assert typed.question == "technical assistance activities"
+    with pytest.raises(InvalidFilter, match="'Atlantis' is not a valid office"):
+        engine.ask("office:Atlantis What did the office report?")
+    # an option given beside the typed filter wins
+    both = engine.ask("document:CWS/12/25 technical assistance activities", {"document": "CWS/9/25"})
+    assert not both.sources or all(s.symbol == "CWS/9/25" for s in both.sources)

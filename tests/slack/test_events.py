@@ -127,3 +127,32 @@ def test_socket_mode_envelopes_are_answered_once(tmp_path, built_settings, engin
     fake_slack.wait_for("reactions.remove")
     wait_for(lambda: unanswered(tmp_path) == 0, what="the question to be settled")
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def _mention(text: str, event_id: str, ts: str) -> dict:
+    payload = load_payload("event_app_mention.json")
+    payload["event_id"] = event_id
+    payload["event"].update(text=f"<@U0CWSBOT> {text}", ts=ts, client_msg_id=f"msg-{event_id}", blocks=[])
+    return payload
+
+
+def test_filters_typed_into_a_mention_narrow_the_answer(bot):
+    payload = _mention("document:WO/GA/58/9 When does the ST.92 sunset period end?", "Ev0FILTER01", "1716900100.000100")
+    assert bot.event(payload).status == 200
+    [post] = bot.fake.wait_for("chat.postMessage")
+    assert "July 1, 2027" in post.text and "WO/GA/58/9" in json.dumps(post.blocks)
+
+    question = "document:CWS/12/25 When does the ST.92 sunset period end?"
+    elsewhere = _mention(question, "Ev0FILTER02", "1716900200.000100")
+    assert bot.event(elsewhere).status == 200
+    posts = bot.fake.wait_for("chat.postMessage", 2)
+    assert "July 1, 2027" not in posts[1].text  # that document does not say
+
+
+def test_a_bad_typed_filter_is_told_plainly_without_a_traceback(bot, caplog):
+    payload = _mention("office:Atlantis What did the office report?", "Ev0FILTER03", "1716900300.000100")
+    assert bot.event(payload).status == 200
+    [post] = bot.fake.wait_for("chat.postMessage")
+    assert "'Atlantis' is not a valid office" in post.text
+    assert "something went wrong" not in post.text.lower()
+    assert not [r for r in caplog.records if r.exc_info]
