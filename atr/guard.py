@@ -24,6 +24,8 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
 import certifi
@@ -133,9 +135,28 @@ def resolve_host(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-def checked_address(host: str, port: int, policy: FetchPolicy, resolver: Resolver | None = None) -> IPAddress:
+_LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="atr-dns")
+
+
+def _lookup(host: str, port: int, resolver: Resolver, timeout: float | None) -> list[str]:
+    """`resolver(host, port)` within `timeout` seconds: the system resolver has no time limit of
+    its own, so it runs on a lookup thread and the fetch stops waiting when its time is up."""
+    if timeout is None:
+        return resolver(host, port)
+    future = _LOOKUPS.submit(resolver, host, port)
+    try:
+        return future.result(timeout=max(0.0, timeout))
+    except FutureTimeout as exc:
+        future.cancel()
+        raise FetchFailed(f"the host name {host} was not found within {timeout:.3g} s") from exc
+
+
+def checked_address(
+    host: str, port: int, policy: FetchPolicy, resolver: Resolver | None = None, timeout: float | None = None
+) -> IPAddress:
     """The address to connect to for `host`: a literal, or every address the name resolves to, checked;
-    FetchFailed names the first one refused (one bad answer among good ones refuses them all)."""
+    FetchFailed names the first one refused (one bad answer among good ones refuses them all), or says
+    the name was not found within `timeout` seconds."""
     try:
         literal: IPAddress | None = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -144,7 +165,7 @@ def checked_address(host: str, port: int, policy: FetchPolicy, resolver: Resolve
         addresses = [literal]
     else:
         try:
-            found = (resolver or resolve_host)(host, port)
+            found = _lookup(host, port, resolver or resolve_host, timeout)
         except (socket.gaierror, UnicodeError) as exc:
             raise FetchFailed(f"the host name {host} cannot be found ({exc})") from exc
         try:
@@ -241,7 +262,7 @@ def fetch(
     for hop in range(policy.max_redirects + 1):
         host = current.raw_host.decode("ascii")
         port = current.port or (443 if current.scheme == "https" else 80)
-        address = checked_address(host, port, policy, resolver)
+        address = checked_address(host, port, policy, resolver, deadline - time.monotonic())
         throttle.wait(host)
         remaining = deadline - time.monotonic()
         if remaining <= 0:

@@ -262,6 +262,25 @@ def test_a_name_that_cannot_be_found_is_a_reason_not_a_crash():
         fetch("https://reports.example.org/x", HTTPS, resolver=nowhere, throttle=NO_WAIT)
 
 
+def test_a_lookup_that_hangs_costs_the_fetch_its_time_limit_not_more():
+    import threading
+    import time
+
+    released = threading.Event()
+
+    def stuck(host: str, port: int) -> list[str]:
+        released.wait(10)  # a resolver that does not answer (its own limit is the system's, not ours)
+        return [PUBLIC]
+
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchFailed, match=r"the host name reports.example.org was not found within 0.3 s"):
+            fetch("https://reports.example.org/x", FetchPolicy(timeout=0.3), resolver=stuck, throttle=NO_WAIT)
+        assert time.monotonic() - started < 3
+    finally:
+        released.set()
+
+
 def test_a_local_server_is_reached_only_with_the_test_switches_and_times_out():
     site = ReportSite()
     try:
