@@ -85,7 +85,9 @@ def question_terms(question: AnalysedQuestion, idf: Callable[[str], float]) -> T
             # A lone letter is a possessive's "s" ("WIPO's") or an initial, not a word asked about.
             if s not in _FUNCTION_STEMS and not (len(s) == 1 and s.isalpha()):
                 weights[s] = idf(s)
-    pairs = tuple((stem(a), stem(b)) for a, b in question.phrases)
+    # Two capitalised words side by side ("Sequence Validator", "Task Force") name the subject,
+    # which `naming` weighs; a pair of ordinary words ("functionally equivalent") is what is asked.
+    pairs = tuple((stem(a), stem(b)) for a, b in question.phrases if not (a[:1].isupper() and b[:1].isupper()))
     situating = frozenset(stem(w) for w in question.words if _SITUATING.fullmatch(w))
     return Terms(weights, pairs, question.stands_for, situating)
 
