@@ -35,7 +35,9 @@ from index.question import QUESTION_STOPWORDS, AnalysedQuestion
 UNITS_ENCODED = 6  # units whose own embedding is computed per question (encoding is most of an answer's cost)
 ENCODED_CHARS = 400
 NOVELTY = 0.2  # a unit with less of its own than this only repeats the question
-_FUNCTION_STEMS = {stem(w) for w in QUESTION_STOPWORDS}
+# Fillers of chat ("what did they actually change? just reordering?") say how it is asked, not what.
+_FILLERS = ("actually", "just", "really", "basically", "exactly", "anyway", "please", "thanks", "ok", "okay")
+_FUNCTION_STEMS = {stem(w) for w in (*QUESTION_STOPWORDS, *_FILLERS)}
 _POINTER = re.compile(r"\b(?:as )?(?:referred to|described|set out|proposed) in paragraphs? \d+", re.I)
 _SITUATING = re.compile(
     r"(?i:sessions?|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
@@ -78,6 +80,22 @@ class Terms:
         return set(self.weights)
 
 
+FOCUS_WEIGHT = 3.0  # set on one dev question (a list asked for by its kind); neutral on every other set
+_FOCUS = re.compile(
+    r"^\W*(?:which|what)\s+((?:[\w'’-]+\s+){1,5}?)(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b",
+    re.I,
+)
+
+
+def focus_stems(question: str) -> set[str]:
+    """The words naming what is asked for ("Which analysis and assessment services are listed…"):
+    an answer must hold those, where the rest of the question may sit in its context."""
+    match = _FOCUS.match(question)
+    if not match:
+        return set()
+    return {s for s in stems(match.group(1)) if s not in _FUNCTION_STEMS}
+
+
 def question_terms(question: AnalysedQuestion, idf: Callable[[str], float]) -> Terms:
     weights: dict[str, float] = {}
     for word in question.words:
@@ -87,6 +105,9 @@ def question_terms(question: AnalysedQuestion, idf: Callable[[str], float]) -> T
                 weights[s] = idf(s)
     # Two capitalised words side by side ("Sequence Validator", "Task Force") name the subject,
     # which `naming` weighs; a pair of ordinary words ("functionally equivalent") is what is asked.
+    for s in focus_stems(question.text):
+        if s in weights:
+            weights[s] *= FOCUS_WEIGHT
     pairs = tuple((stem(a), stem(b)) for a, b in question.phrases if not (a[:1].isupper() and b[:1].isupper()))
     situating = frozenset(stem(w) for w in question.words if _SITUATING.fullmatch(w))
     return Terms(weights, pairs, question.stands_for, situating)

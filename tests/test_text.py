@@ -122,3 +122,18 @@ def test_referenced_paragraphs():
     assert referenced_paragraphs("as referred to in paragraph 16 above") == ["16"]
     assert referenced_paragraphs("as referred to in paragraphs 16 and 17 above") == ["16", "17"]
     assert referenced_paragraphs("see paragraph 190 of document WO/GA/40/19") == []
+
+
+@pytest.mark.parametrize(
+    "question, focus",
+    [
+        ("Which analysis and assessment services are listed under the program?", {"analysi", "assess", "servic"}),
+        ("What new working group did the committee set up?", {"new", "work", "group"}),
+        ("When does the ST.92 sunset period end?", set()),  # not a "which/what X" question
+        ("What is ST.37?", set()),
+    ],
+)
+def test_the_words_naming_what_is_asked_for(question, focus):
+    from answering.candidates import focus_stems
+
+    assert focus_stems(question) == focus
