@@ -224,6 +224,8 @@ def _names(question: str, is_common: Callable[[str], bool]) -> tuple[str, ...]:
     words = []
     for match in _CAPITALISED.finditer(question):
         word = re.sub(r"[’']s$", "", match.group(0)).strip("’'-")
+        if re.search(r"-[a-z]", word):  # "Word-file", "Cloud-based": a compound of common words, not a name
+            continue
         lowered = word.lower()
         if lowered in _NOT_NAMES or lowered.rstrip("s") in _NOT_NAMES or is_common(word):
             continue

@@ -137,3 +137,9 @@ def test_the_words_naming_what_is_asked_for(question, focus):
     from answering.candidates import focus_stems
 
     assert focus_stems(question) == focus
+
+
+def test_a_compound_of_common_words_is_not_a_name_the_answer_must_hold():
+    assert read_intent("Which group builds a shared Word-file converter?").names == ()
+    assert read_intent("Which offices offer Cloud-based filing?").names == ()
+    assert read_intent("What did Hewlett-Packard report?").names == ("Hewlett-Packard",)  # a name stays one
