@@ -199,7 +199,8 @@ class AnswerEngine:
                 False,
                 [],
             )
-        clean_filters = Filters.parse({**typed, **(filters or {})})
+        given = {name: value for name, value in (filters or {}).items() if value not in (None, "")}
+        clean_filters = Filters.parse({**typed, **given})  # an option given beside a typed filter wins
         if not clean_filters and mode == "hybrid":
             for provider in self.providers:
                 provided = provider(question)

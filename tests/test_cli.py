@@ -68,6 +68,15 @@ def test_bad_filter_is_a_clear_error(env):
     assert "'banana' is not a valid standard" in result.output
 
 
+def test_filters_typed_into_the_question_work_on_the_command_line_too(env):
+    result = CliRunner().invoke(cli, ["ask", "office:Atlantis What did the office report?"], env=env)
+    assert result.exit_code == 1 and "'Atlantis' is not a valid office" in result.output
+    narrowed = CliRunner().invoke(cli, ["ask", "--json", "document:CWS/9/25 technical assistance"], env=env)
+    data = json.loads(narrowed.output)
+    assert data["question"] == "technical assistance"
+    assert all(s["symbol"] == "CWS/9/25" for s in data["sources"] + data["closest"])
+
+
 def test_bad_config_names_the_key(tmp_path):
     config = tmp_path / "c.yaml"
     config.write_text("data_dir: d\nanswer:\n  max_chars: -3\n")

@@ -66,11 +66,14 @@ def ask_command(obj: Context, question: str | None, as_json: bool, mode: str, **
     Without QUESTION at a terminal, opens a prompt (line editing and history, kept in the
     data directory); with questions piped in, answers one per line as one JSON object per
     line. The model is loaded once. Builds the index first if there is none yet.
+    Filters can also be typed before the question, as in Slack ("office:JP year:2024 ...");
+    an option given as well wins.
 
     \b
     Examples:
       cws ask "When does the ST.92 sunset period end?"
       cws ask --json --session CWS/12 "What did the committee agree about ST.92?"
+      cws ask "office:JP year:2024 What did the office report about AI tools?"
       cws ask                      # a prompt: ask, read, ask again; Ctrl-D to leave
       printf 'What is ST.37?\\nWhat is Task No. 24?\\n' | cws ask
     """
