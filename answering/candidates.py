@@ -28,6 +28,7 @@ from answering.intent import Intent
 from answering.kinds import defines, evidence
 from answering.sentences import stems
 from answering.units import Unit
+from corpus.entities import extract_entities
 from index.analysis import stem
 from index.embedding import Embedder
 from index.question import QUESTION_STOPWORDS, AnalysedQuestion
@@ -160,6 +161,35 @@ def office_country(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
+@lru_cache(maxsize=4096)
+def _identifiers_by_family(text: str) -> dict[str, frozenset[str]]:
+    found = extract_entities(text)
+    return {
+        "session": frozenset(found.sessions),
+        "standard": frozenset(found.standards),
+        "task": frozenset(found.tasks),
+    }
+
+
+def _family(identifier: str) -> str | None:
+    if re.fullmatch(r"CWS/\d+\w*", identifier):
+        return "session"
+    if identifier.startswith("ST."):
+        return "standard"
+    return "task" if identifier.startswith("Task No.") else None
+
+
+def names_another(text: str, identifier: str) -> bool:
+    """Whether `text` names a session, standard or task of the same family, and not `identifier`
+    ("The twelfth session … was held …" asked about the thirteenth): it is about that other one,
+    whatever its paragraph or document also mentions."""
+    family = _family(identifier)
+    if family is None:
+        return False
+    named = _identifiers_by_family(text)[family]
+    return bool(named) and identifier not in named
+
+
 def required_names(intent: Intent) -> list[str]:
     return list(dict.fromkeys(intent.identifiers + intent.labels + intent.names))
 
@@ -177,6 +207,8 @@ def naming(unit: Unit, intent: Intent) -> float:
         situating = name not in intent.names  # identifiers, labels and years situate a whole passage
         if pattern.search(unit.text):
             total += 1.0
+        elif names_another(unit.body, name):
+            continue
         elif named_by_document(name, unit, intent):
             total += 0.8
         elif pattern.search(unit.context):

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from answering.bridge import is_english_word
-from answering.candidates import Candidate, listed_only, named_by_document
+from answering.candidates import Candidate, listed_only, named_by_document, names_another
 from answering.compose import NEIGHBOUR_KINDS
 from answering.intent import Intent
 from answering.kinds import DAY_DATE, countries, evidence
@@ -30,6 +30,8 @@ CONSIDERED = 12  # candidates examined, best first
 SCORE_WINDOW = 0.75  # a candidate scoring under this share of the best is not an answer
 MIN_COVERAGE = 0.45  # share of the question's words; below it and below `min_meaning`, nothing is relevant
 _EXPLICIT_DATE = re.compile(r"\b(?:what|which|on what|on which) (?:date|dates|day|days)\b|\bexact date\b", re.I)
+# "When will … be held?": the year of the document that mentions it does not answer what is to come.
+_FUTURE = re.compile(r"\b(?:will|shall|going to|next|upcoming|planned)\b", re.I)
 KIND_MISSING = {
     "task": "names the task",
     "amount": "gives an amount of money",
@@ -71,10 +73,12 @@ def required_names(intent: Intent, corpus_has: Callable[[str], bool]) -> list[st
 
 def _mentions(candidate: Candidate, name: str, intent: Intent) -> bool:
     unit = candidate.unit
-    if named_by_document(name, unit, intent):
-        return True
     pattern = intent.pattern(name)
-    return bool(pattern.search(unit.body) or pattern.search(unit.context))
+    if pattern.search(unit.body):
+        return True
+    if names_another(unit.body, name):  # about another session, standard or task than the one asked
+        return False
+    return named_by_document(name, unit, intent) or bool(pattern.search(unit.context))
 
 
 def _holds_kind(candidate: Candidate, units: list[Unit], intent: Intent, question: str, lenient: bool = False) -> bool:
@@ -122,7 +126,12 @@ def judge(
     if missing:
         return Verdict(None, f"none of them mentions {_listing(missing)}", from_records)
     verdict = _first_passing(documents, units, intent, question, names, min_meaning, lenient=False)
-    if verdict.best is None and intent.kind == "date" and not _EXPLICIT_DATE.search(question):
+    if (
+        verdict.best is None
+        and intent.kind == "date"
+        and not _EXPLICIT_DATE.search(question)
+        and not _FUTURE.search(question)
+    ):
         verdict = _first_passing(documents, units, intent, question, names, min_meaning, lenient=True)
     return verdict if verdict.best else Verdict(None, verdict.reason, from_records)
 

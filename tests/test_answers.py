@@ -120,3 +120,11 @@ def test_filters_typed_into_the_question_narrow_it_for_every_front_end(engine):
     # an option given beside the typed filter wins
     both = engine.ask("document:CWS/12/25 technical assistance activities", {"document": "CWS/9/25"})
     assert not both.sources or all(s.symbol == "CWS/9/25" for s in both.sources)
+
+
+def test_what_is_to_come_needs_a_date_not_the_year_of_the_document_that_mentions_it(engine):
+    # The thirteenth session is mentioned (work is to be reviewed "at its thirteenth session"), its date is not.
+    future = engine.ask("When is the thirteenth session of the CWS going to take place?")
+    assert not future.found, future.text
+    past = engine.ask("When did the CWS adopt ST.92?")  # the session of the report that says so answers it
+    assert past.found, past.text

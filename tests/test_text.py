@@ -143,3 +143,20 @@ def test_a_compound_of_common_words_is_not_a_name_the_answer_must_hold():
     assert read_intent("Which group builds a shared Word-file converter?").names == ()
     assert read_intent("Which offices offer Cloud-based filing?").names == ()
     assert read_intent("What did Hewlett-Packard report?").names == ("Hewlett-Packard",)  # a name stays one
+
+
+@pytest.mark.parametrize(
+    "text, identifier, another",
+    [
+        ("The twelfth session of the CWS (CWS/12) was held in Geneva in 2024.", "CWS/13", True),
+        ("CWS/13 is the thirteenth session of the Committee.", "CWS/13", False),
+        ("The Committee adopted ST.92 and revised ST.26.", "ST.92", False),
+        ("The Committee revised ST.26.", "ST.92", True),
+        ("The Committee met in Geneva.", "CWS/13", False),  # names none: its context may situate it
+        ("Task No. 58 was revised.", "Task No. 24", True),
+    ],
+)
+def test_a_unit_naming_another_session_standard_or_task_is_about_that_one(text, identifier, another):
+    from answering.candidates import names_another
+
+    assert names_another(text, identifier) is another
