@@ -9,6 +9,8 @@ scored cosine 0.57-0.71, correct ones as low as 0.36), so the engine refuses on 
   named for "which offices"), new to the question;
 - the subject named only as one item of a long list, for a question about what it did;
 - only the assistant's own recalled records, and no CWS document, saying it;
+- a unit naming the subject but holding little of the rest of the question, while other units
+  hold much more of it without the name (two facts the documents keep apart);
 - nothing close in words or meaning.
 The first candidate, best first, that passes every check is the answer.
 """
@@ -28,6 +30,8 @@ from answering.units import Unit, neighbours
 
 CONSIDERED = 12  # candidates examined, best first
 SCORE_WINDOW = 0.75  # a candidate scoring under this share of the best is not an answer
+# See `_first_passing`. Share: 0.55 to 0.8 refuse the same questions; 0.9 starts refusing answerable ones.
+APART_WIDEST, APART_SHARE = 0.6, 0.7
 MIN_COVERAGE = 0.45  # share of the question's words; below it and below `min_meaning`, nothing is relevant
 _EXPLICIT_DATE = re.compile(r"\b(?:what|which|on what|on which) (?:date|dates|day|days)\b|\bexact date\b", re.I)
 # "When will … be held?": the year of the document that mentions it does not answer what is to come.
@@ -148,6 +152,9 @@ def _first_passing(
     """The best candidate that passes every check; else the reason the best one failed."""
     top = documents[0] if documents else None
     reasons: list[str] = []
+    # The most of the question any unit holds: a unit naming the subject but holding little of
+    # the rest, while others hold much more without the name, joins two facts the documents keep apart.
+    widest = max((c.parts.get("coverage", 0.0) for c in documents[:CONSIDERED]), default=0.0)
     for candidate in documents[:CONSIDERED]:
         if top is None or candidate.score < SCORE_WINDOW * top.score:
             break
@@ -156,6 +163,9 @@ def _first_passing(
         lacking = [n for n in names if not _mentions(candidate, n, intent)]
         if lacking:
             reasons.append(f"none of them mentions {_listing(lacking)} together with the rest of the question")
+            continue
+        if names and widest >= APART_WIDEST and candidate.parts["coverage"] < APART_SHARE * widest:
+            reasons.append(f"none of them mentions {_listing(names)} together with the rest of the question")
             continue
         if intent.kind in KIND_MISSING and not _holds_kind(candidate, units, intent, question, lenient):
             reasons.append(f"none of them {KIND_MISSING[intent.kind]}")

@@ -169,3 +169,10 @@ def test_an_office_report_is_about_its_office_even_where_its_text_only_says_the_
     answer = AnswerEngine(settings, embedder).ask("What AI tool did the Japan Patent Office introduce in 2024?")
     assert answer.found and "classifies patent applications" in answer.text
     assert answer.sources[0].citation.startswith("ATR/PI 2024, Japan (JP)")
+
+
+def test_a_name_from_one_fact_and_a_subject_from_another_is_refused(heron):
+    # The Kenyan office had data quality training; weekly bulk downloads are Recommendation 1's: joining them
+    # would be an invention (answered with the Kenyan bullet before this check).
+    answer = heron.ask("What did the Kenyan IP Office publish every week as bulk downloads?")
+    assert not answer.found, answer.text
