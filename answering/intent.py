@@ -178,7 +178,7 @@ def answer_kind(question: str) -> Kind:
         or re.search(r"\b(?:the )?(?:link|url|website|web page) (?:to|for|of)\b", q)
     ):
         return "place"
-    if re.match(r"why\b", q) or re.search(
+    if re.match(r"(?:[^,?]{1,40},\s*)?why\b", q) or re.search(
         r"\bwhat (?:led|caused|prompted)\b|\bfor what reason\b|\band (?:if not,? )?why\b", q
     ):
         return "reason"

@@ -64,7 +64,10 @@ _GENERIC_ACRONYMS = frozenset({"CWS", "WIPO", "IP", "IPO", "IPOS", "ST", "ICT", 
 _REASON = re.compile(
     r"\b(?:because|due to|owing to|as a result of|in order to|so that|given that|considering|on the basis of|"
     r"the reason|aims? to|aimed at|meant to|intended to|to ensure|to improve|to help|to assist|to allow|to enable|"
-    r"led to|after noting|noting that|in light of|in response to|following)\b",
+    r"led to|after noting|noting that|in light of|in response to|following)\b"
+    # a purpose opening the sentence ("To reflect the opinions of …, the CWS requested …") and a
+    # cause given with "as" ("as information technologies are … evolving")
+    r"|^\W*To [a-z]+\b|\bas (?:[a-z]+ ){1,3}(?:is|are|was|were|has|have) (?:\w+ly (?:and \w+ly )?)?\w+(?:ing|ed)\b",
     re.I,
 )
 _DEFINITION_VERBS = (

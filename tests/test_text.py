@@ -160,3 +160,20 @@ def test_a_unit_naming_another_session_standard_or_task_is_about_that_one(text, 
     from answering.candidates import names_another
 
     assert names_another(text, identifier) is another
+
+
+@pytest.mark.parametrize(
+    "text, is_reason",
+    [
+        ("To reflect the opinions of a wider group, the CWS requested a new survey.", True),
+        ("As information technologies are continuously and rapidly evolving, they should be reviewed.", True),
+        ("The CWS approved ST.26 as proposed in paragraph 16.", False),
+        ("The Task Force met twice in 2024.", False),
+    ],
+)
+def test_a_reason_given_by_purpose_or_cause(text, is_reason):
+    assert bool(evidence("reason", text, read_intent("Why?"), "Why?")) is is_reason
+
+
+def test_why_after_an_opening_phrase_asks_for_a_reason():
+    assert answer_kind("In 2020, why was the poll sent to every office?") == "reason"
