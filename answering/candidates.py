@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from answering.intent import Intent
+from answering.intent import KINDS, Intent
 from answering.kinds import defines, evidence
 from answering.sentences import stems
 from answering.units import Unit
@@ -44,25 +44,8 @@ _SITUATING = re.compile(
     r"(?i:sessions?|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"thirteenth|fourteenth|fifteenth|\d{1,2}(?:st|nd|rd|th))|(?:19|20)\d\d|CWS(?:/\d+)*|[A-Z]+(?:/[\w]+)+)"
 )
-STRICT_KINDS = frozenset(
-    {
-        "task",
-        "amount",
-        "version",
-        "date",
-        "year",
-        "number",
-        "document",
-        "paragraph",
-        "standard",
-        "language",
-        "office",
-        "organization",
-        "person",
-        "acronym",
-        "place",
-    }
-)
+# Kinds whose answer is a definite thing (a date, an office, a number): finding one is strong evidence.
+STRICT_KINDS = frozenset(KINDS) - {"definition", "reason"}
 
 
 @dataclass(frozen=True)
@@ -104,11 +87,11 @@ def question_terms(question: AnalysedQuestion, idf: Callable[[str], float]) -> T
             # A lone letter is a possessive's "s" ("WIPO's") or an initial, not a word asked about.
             if s not in _FUNCTION_STEMS and not (len(s) == 1 and s.isalpha()):
                 weights[s] = idf(s)
-    # Two capitalised words side by side ("Sequence Validator", "Task Force") name the subject,
-    # which `naming` weighs; a pair of ordinary words ("functionally equivalent") is what is asked.
     for s in focus_stems(question.text):
         if s in weights:
             weights[s] *= FOCUS_WEIGHT
+    # Two capitalised words side by side ("Sequence Validator", "Task Force") name the subject,
+    # which `naming` weighs; a pair of ordinary words ("functionally equivalent") is what is asked.
     pairs = tuple((stem(a), stem(b)) for a, b in question.phrases if not (a[:1].isupper() and b[:1].isupper()))
     situating = frozenset(stem(w) for w in question.words if _SITUATING.fullmatch(w))
     return Terms(weights, pairs, question.stands_for, situating)
@@ -171,20 +154,12 @@ def _identifiers_by_family(text: str) -> dict[str, frozenset[str]]:
     }
 
 
-def _family(identifier: str) -> str | None:
-    if re.fullmatch(r"CWS/\d+\w*", identifier):
-        return "session"
-    if identifier.startswith("ST."):
-        return "standard"
-    return "task" if identifier.startswith("Task No.") else None
-
-
 def names_another(text: str, identifier: str) -> bool:
     """Whether `text` names a session, standard or task of the same family, and not `identifier`
     ("The twelfth session … was held …" asked about the thirteenth): it is about that other one,
     whatever its paragraph or document also mentions."""
-    family = _family(identifier)
-    if family is None:
+    family = next((f for f, ids in _identifiers_by_family(identifier).items() if identifier in ids), None)
+    if family is None:  # a document symbol, a label: not one of a family whose members exclude each other
         return False
     named = _identifiers_by_family(text)[family]
     return bool(named) and identifier not in named

@@ -174,8 +174,10 @@ class AnswerEngine:
 
         # The documents' words for everyday phrases are searched too; the names an answer must
         # be about come from the question's own words.
-        analysed = analyse(documents_words(text, keyword.has_word))
-        intent = read_intent(text, is_common, analyse(text).stands_for)
+        own = analyse(text)
+        searched = documents_words(text, keyword.has_word)
+        analysed = own if searched == text else analyse(searched)
+        intent = read_intent(text, is_common, own.stands_for)
         return Prepared(text, analysed, intent, did_you_mean)
 
     # --- answering ----------------------------------------------------------------------

@@ -48,12 +48,8 @@ class BackgroundWork:
         """Run `work` here and now, inside the boundary."""
         try:
             work()
-        except CwsError as exc:  # said plainly: what the user can mend or should know
-            log.info("%s: %s", self.failure, exc)
-            self._tell(tell, str(exc))
-        except Exception:  # the one error boundary: any failure is logged with its traceback and the user told
-            log.exception(self.failure)
-            self._tell(tell)
+        except Exception as exc:  # the one error boundary: any failure is logged and the user told
+            self._tell(tell, self._failed(exc))
         if settle:
             settle()
 
@@ -74,25 +70,29 @@ class BackgroundWork:
         def first() -> None:
             try:
                 result = work()
-            except CwsError as exc:  # the same boundary, for the first stage
-                log.info("%s: %s", self.failure, exc)
-                then.pool.submit(self._tell_and_settle, tell, settle, str(exc))
-                return
-            except Exception:
-                log.exception(self.failure)
-                then.pool.submit(self._tell_and_settle, tell, settle)
+            except Exception as exc:  # the same boundary, for the first stage
+                then.pool.submit(self._tell_and_settle, tell, settle, self._failed(exc))
                 return
             then.submit(lambda: deliver(result), tell, settle)
 
         return self.pool.submit(first)
 
-    def _tell_and_settle(self, tell: Tell, settle: Callable[[], None] | None, message: str | None = None) -> None:
+    def _failed(self, exc: Exception) -> str:
+        """Log a failure as it deserves (called in its `except`) and say what the user is told: a
+        `CwsError` in its own words and one log line, anything else with `sorry` and its traceback."""
+        if isinstance(exc, CwsError):  # what the user can mend or should know
+            log.info("%s: %s", self.failure, exc)
+            return str(exc)
+        log.exception(self.failure)
+        return self.sorry
+
+    def _tell_and_settle(self, tell: Tell, settle: Callable[[], None] | None, message: str) -> None:
         self._tell(tell, message)
         if settle:
             settle()
 
-    def _tell(self, tell: Tell, message: str | None = None) -> None:
+    def _tell(self, tell: Tell, message: str) -> None:
         try:
-            tell(message or self.sorry)
+            tell(message)
         except (SlackClientError, OSError):
             log.exception("could not tell the user after: %s", self.failure)
